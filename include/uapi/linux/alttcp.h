@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * alttcp: an alternative, tunable and observable TCP for Linux.
+ *
+ * Applications open alttcp sockets with
+ *
+ *     socket(AF_INET, SOCK_STREAM, IPPROTO_ALTTCP);
+ *
+ * On the wire alttcp is plain TCP (IP protocol 6); IPPROTO_ALTTCP only selects
+ * the implementation inside this host.
+ *
+ * Configuration and observation go through the generic netlink family
+ * ALTTCP_GENL_NAME, version ALTTCP_GENL_VERSION.  Every request acts on the
+ * network namespace of the socket it is sent on.
+ *
+ * ALTTCP_CMD_GET_CONFIG
+ *     Any user.  The request carries no attribute.  The reply carries one
+ *     ALTTCP_A_CONFIG nest holding every ALTTCP_CFG_* attribute:
+ *
+ *     ALTTCP_A_CONFIG: NLA_NESTED
+ *         ALTTCP_CFG_SYN_RETRIES ... ALTTCP_CFG_RTO_INITIAL_MS: NLA_U32
+ *         ALTTCP_CFG_LOCAL_PORT_RANGE: NLA_NESTED
+ *             ALTTCP_PORT_RANGE_LOW: NLA_U16
+ *             ALTTCP_PORT_RANGE_HIGH: NLA_U16
+ *
+ *     Each ALTTCP_CFG_* value is the one shown by the sysctl of the same
+ *     name under /proc/sys/net/alttcp/ (ALTTCP_CFG_SYN_RETRIES is
+ *     net.alttcp.syn_retries, and so on).
+ *
+ * ALTTCP_CMD_SET_CONFIG
+ *     Needs CAP_NET_ADMIN in the user namespace that owns the network
+ *     namespace.  The request carries one ALTTCP_A_CONFIG nest with any
+ *     subset of the attributes above.  Either every value is applied or,
+ *     when one is out of range or malformed, none is, and the extended ack
+ *     names the attribute and the reason.  Unknown attributes are rejected
+ *     (strict validation).
+ *
+ * Values are validated exactly as the sysctls are; Documentation/alttcp.rst
+ * lists every bound.  ALTTCP_STATE_* follow Linux's TCP_* numbering so that
+ * tools which know `ss` need no new table; ALTTCP_MIB_* name the per-netns
+ * counters, and ALTTCP_REASON_* the causes recorded for state changes.
+ */
+#ifndef _UAPI_LINUX_ALTTCP_H
+#define _UAPI_LINUX_ALTTCP_H
+
+#include <linux/types.h>
+
+/* RFC 3692 experimental protocol number; below IPPROTO_MAX, not MPTCP's. */
+#define IPPROTO_ALTTCP		253
+
+#define ALTTCP_GENL_NAME	"alttcp"
+#define ALTTCP_GENL_VERSION	1
+
+enum alttcp_cmd {
+	ALTTCP_CMD_UNSPEC,
+	ALTTCP_CMD_GET_CONFIG,
+	ALTTCP_CMD_SET_CONFIG,
+	__ALTTCP_CMD_MAX
+};
+#define ALTTCP_CMD_MAX (__ALTTCP_CMD_MAX - 1)
+
+enum alttcp_attr {
+	ALTTCP_A_UNSPEC,
+	ALTTCP_A_CONFIG,		/* nest of ALTTCP_CFG_* */
+	__ALTTCP_A_MAX
+};
+#define ALTTCP_A_MAX (__ALTTCP_A_MAX - 1)
+
+enum alttcp_cfg_attr {
+	ALTTCP_CFG_UNSPEC,
+	ALTTCP_CFG_SYN_RETRIES,		/* u32 */
+	ALTTCP_CFG_SYNACK_RETRIES,	/* u32 */
+	ALTTCP_CFG_FIN_TIMEOUT,		/* u32, seconds */
+	ALTTCP_CFG_TW_TIMEOUT,		/* u32, seconds */
+	ALTTCP_CFG_MAX_TW_BUCKETS,	/* u32 */
+	ALTTCP_CFG_TW_REUSE,		/* u32: 0 off, 1 on, 2 loopback only */
+	ALTTCP_CFG_TIMESTAMPS,		/* u32 */
+	ALTTCP_CFG_SYNCOOKIES,		/* u32: 0 never, 1 on overflow, 2 always */
+	ALTTCP_CFG_MAX_SYN_BACKLOG,	/* u32 */
+	ALTTCP_CFG_SOMAXCONN,		/* u32 */
+	ALTTCP_CFG_ABORT_ON_OVERFLOW,	/* u32 */
+	ALTTCP_CFG_ORPHAN_RETRIES,	/* u32: 0 means 8 */
+	ALTTCP_CFG_MAX_ORPHANS,		/* u32 */
+	ALTTCP_CFG_KEEPALIVE_TIME,	/* u32, seconds */
+	ALTTCP_CFG_KEEPALIVE_INTVL,	/* u32, seconds */
+	ALTTCP_CFG_KEEPALIVE_PROBES,	/* u32 */
+	ALTTCP_CFG_RETRIES1,		/* u32 */
+	ALTTCP_CFG_RETRIES2,		/* u32 */
+	ALTTCP_CFG_RFC1337,		/* u32 */
+	ALTTCP_CFG_LOCAL_PORT_RANGE,	/* nest of ALTTCP_PORT_RANGE_* */
+	ALTTCP_CFG_WINDOW_SCALING,	/* u32 */
+	ALTTCP_CFG_SACK,		/* u32 */
+	ALTTCP_CFG_RTO_MIN_MS,		/* u32, milliseconds */
+	ALTTCP_CFG_RTO_MAX_MS,		/* u32, milliseconds */
+	ALTTCP_CFG_RTO_INITIAL_MS,	/* u32, milliseconds */
+	__ALTTCP_CFG_MAX
+};
+#define ALTTCP_CFG_MAX (__ALTTCP_CFG_MAX - 1)
+
+enum alttcp_port_range_attr {
+	ALTTCP_PORT_RANGE_UNSPEC,
+	ALTTCP_PORT_RANGE_LOW,		/* u16 */
+	ALTTCP_PORT_RANGE_HIGH,		/* u16 */
+	__ALTTCP_PORT_RANGE_MAX
+};
+#define ALTTCP_PORT_RANGE_MAX (__ALTTCP_PORT_RANGE_MAX - 1)
+
+/* Connection states, numbered as Linux's TCP_* states. */
+enum alttcp_state {
+	ALTTCP_STATE_ESTABLISHED = 1,
+	ALTTCP_STATE_SYN_SENT,
+	ALTTCP_STATE_SYN_RECV,
+	ALTTCP_STATE_FIN_WAIT1,
+	ALTTCP_STATE_FIN_WAIT2,
+	ALTTCP_STATE_TIME_WAIT,
+	ALTTCP_STATE_CLOSE,
+	ALTTCP_STATE_CLOSE_WAIT,
+	ALTTCP_STATE_LAST_ACK,
+	ALTTCP_STATE_LISTEN,
+	ALTTCP_STATE_CLOSING,
+	__ALTTCP_STATE_MAX
+};
+
+/* Per-netns counters, named as in Linux's TcpExt/Tcp MIBs where they exist. */
+enum alttcp_mib {
+	ALTTCP_MIB_ACTIVE_OPENS,
+	ALTTCP_MIB_PASSIVE_OPENS,
+	ALTTCP_MIB_ATTEMPT_FAILS,
+	ALTTCP_MIB_ESTAB_RESETS,
+	ALTTCP_MIB_CURR_ESTAB,
+	ALTTCP_MIB_IN_SEGS,
+	ALTTCP_MIB_OUT_SEGS,
+	ALTTCP_MIB_RETRANS_SEGS,
+	ALTTCP_MIB_IN_ERRS,
+	ALTTCP_MIB_OUT_RSTS,
+	ALTTCP_MIB_SYNCOOKIES_SENT,
+	ALTTCP_MIB_SYNCOOKIES_RECV,
+	ALTTCP_MIB_SYNCOOKIES_FAILED,
+	ALTTCP_MIB_LISTEN_OVERFLOWS,
+	ALTTCP_MIB_LISTEN_DROPS,
+	ALTTCP_MIB_TW,
+	ALTTCP_MIB_TW_REUSED,
+	ALTTCP_MIB_TW_OVERFLOW,
+	ALTTCP_MIB_ABORT_ON_TIMEOUT,
+	ALTTCP_MIB_ABORT_ON_CLOSE,
+	ALTTCP_MIB_ABORT_ON_DATA,
+	ALTTCP_MIB_ABORT_ON_LINGER,
+	ALTTCP_MIB_ABORT_ON_MEMORY,
+	ALTTCP_MIB_KEEPALIVE_PROBES,
+	ALTTCP_MIB_CHALLENGE_ACKS,
+	ALTTCP_MIB_SYN_RETRANSMITS,
+	ALTTCP_MIB_SYNACK_RETRANSMITS,
+	ALTTCP_MIB_FIN_RETRANSMITS,
+	ALTTCP_MIB_PAWS_REJECTED,
+	__ALTTCP_MIB_MAX
+};
+
+#endif /* _UAPI_LINUX_ALTTCP_H */
