@@ -1,0 +1,40 @@
+#include "dispatch.h"
+
+#include "error.h"
+
+namespace alttcpctl {
+
+std::size_t match_prefix(const std::string &word, const std::vector<std::string> &names,
+			 const std::string &what, const std::string &object)
+{
+	std::vector<std::size_t> hits;
+	for (std::size_t i = 0; i < names.size(); i++) {
+		if (names[i] == word)
+			return i;
+		if (!word.empty() && names[i].compare(0, word.size(), word) == 0)
+			hits.push_back(i);
+	}
+	if (hits.size() == 1)
+		return hits[0];
+	if (hits.empty())
+		throw UsageError("unknown " + what + " \"" + word + "\"", object);
+	std::string list;
+	for (std::size_t i : hits)
+		list += (list.empty() ? "" : ", ") + names[i];
+	throw UsageError("ambiguous " + what + " \"" + word + "\" (" + list + ")", object);
+}
+
+void run_object(const Object &obj, Context &ctx, const Args &args)
+{
+	if (args.empty()) {
+		obj.default_verb(ctx, args);
+		return;
+	}
+	std::vector<std::string> names;
+	for (const Verb &v : obj.verbs)
+		names.push_back(v.name);
+	std::size_t i = match_prefix(args[0], names, std::string(obj.name) + " command", obj.name);
+	obj.verbs[i].run(ctx, Args(args.begin() + 1, args.end()));
+}
+
+}  // namespace alttcpctl

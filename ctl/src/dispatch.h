@@ -1,0 +1,58 @@
+// The object-verb grammar.  Each object (config now; conn, stats, monitor,
+// listener, run later) lives in its own file and exposes one Object; adding
+// one is a new file plus a line in objects.cc.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "options.h"
+
+namespace alttcpctl {
+
+class Transport;
+
+// Opening the transport is deferred to the verbs that need the kernel so
+// that help and local validation work without the module (and so a mock can
+// stand in under test).
+using Connector = std::function<std::unique_ptr<Transport>(const Options &)>;
+
+struct Context {
+	const Options &opts;
+	std::ostream &out;
+	bool colour;  // set only when stdout is a tty and NO_COLOR is unset
+	Connector connect;
+};
+
+using Args = std::vector<std::string>;
+using VerbFn = void (*)(Context &, const Args &);  // throws Error on failure
+
+struct Verb {
+	const char *name;
+	VerbFn run;
+};
+
+struct Object {
+	const char *name;
+	std::vector<Verb> verbs;
+	VerbFn default_verb;             // run when no verb is given
+	void (*usage)(std::ostream &);   // the object's section of the help
+};
+
+// Every object, in the order the help lists them.
+const std::vector<const Object *> &objects();
+
+// Index of the name that word equals, else of the only name it is a prefix
+// of, as `ip` accepts "conf sh".  Throws UsageError naming `what` when there
+// is none or more than one.
+std::size_t match_prefix(const std::string &word, const std::vector<std::string> &names,
+			 const std::string &what, const std::string &object = "");
+
+// Runs the object's verb named by args[0] (or its default) with the rest.
+void run_object(const Object &obj, Context &ctx, const Args &args);
+
+}  // namespace alttcpctl

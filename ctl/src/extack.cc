@@ -1,0 +1,61 @@
+#include "extack.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include <linux/netlink.h>
+
+namespace alttcpctl {
+
+std::optional<NetlinkError> parse_netlink_error(const void *msg, std::size_t len)
+{
+	const auto *base = static_cast<const uint8_t *>(msg);
+	nlmsghdr hdr;
+	nlmsgerr err;
+	if (len < NLMSG_HDRLEN + sizeof(err))
+		return std::nullopt;
+	std::memcpy(&hdr, base, sizeof(hdr));
+	if (hdr.nlmsg_type != NLMSG_ERROR || hdr.nlmsg_len > len ||
+	    hdr.nlmsg_len < NLMSG_HDRLEN + sizeof(err))
+		return std::nullopt;
+	std::memcpy(&err, base + NLMSG_HDRLEN, sizeof(err));
+
+	NetlinkError out;
+	out.error = err.error < 0 ? -err.error : err.error;
+	if (!(hdr.nlmsg_flags & NLM_F_ACK_TLVS))
+		return out;
+
+	// Without NETLINK_CAP_ACK the kernel echoes our whole request before
+	// the TLVs; its length is in the echoed header.
+	std::size_t off = sizeof(err);
+	if (!(hdr.nlmsg_flags & NLM_F_CAPPED)) {
+		if (err.msg.nlmsg_len < NLMSG_HDRLEN)
+			return out;
+		off += err.msg.nlmsg_len - NLMSG_HDRLEN;
+	}
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(off);
+
+	while (off + NLA_HDRLEN <= hdr.nlmsg_len) {
+		nlattr a;
+		std::memcpy(&a, base + off, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || off + a.nla_len > hdr.nlmsg_len)
+			break;
+		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			const char *s = reinterpret_cast<const char *>(base + off + NLA_HDRLEN);
+			std::size_t n = a.nla_len - NLA_HDRLEN;
+			out.msg.assign(s, strnlen(s, n));
+			break;
+		}
+		off += NLA_ALIGN(a.nla_len);
+	}
+	return out;
+}
+
+std::string describe(const NetlinkError &e)
+{
+	if (!e.msg.empty())
+		return e.msg;
+	return std::strerror(e.error);
+}
+
+}  // namespace alttcpctl

@@ -1,0 +1,14 @@
+#include "config_cmd.h"
+#include "dispatch.h"
+
+namespace alttcpctl {
+
+const std::vector<const Object *> &objects()
+{
+	static const std::vector<const Object *> all = {
+		&config_object(),
+	};
+	return all;
+}
+
+}  // namespace alttcpctl

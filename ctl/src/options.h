@@ -1,0 +1,25 @@
+// Global options, the part of the command line before the object.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace alttcpctl {
+
+struct Options {
+	bool json = false;
+	bool pretty = false;  // implies json
+	bool help = false;
+	bool version = false;
+	std::string netns;    // empty: stay in the current namespace
+};
+
+struct ParsedCommandLine {
+	Options opts;
+	std::vector<std::string> rest;  // OBJECT [VERB [ARGS...]]
+};
+
+// Pure: no I/O.  Throws UsageError.
+ParsedCommandLine parse_options(const std::vector<std::string> &args);
+
+}  // namespace alttcpctl

@@ -1,0 +1,148 @@
+#include "writer.h"
+
+#include <cstdio>
+
+namespace alttcpctl {
+
+namespace {
+
+class TextWriter : public Writer {
+public:
+	explicit TextWriter(std::ostream &out) : out_(out) {}
+	void begin_array() override { records_ = 0; }
+	void end_array() override {}
+	// Records of a list are told apart by a blank line, like `ethtool`.
+	void begin_object() override
+	{
+		if (records_++ > 0)
+			out_ << '\n';
+	}
+	void end_object() override {}
+	void field_uint(std::string_view key, uint64_t v) override
+	{
+		out_ << key << ' ' << v << '\n';
+	}
+	void field_string(std::string_view key, std::string_view v) override
+	{
+		out_ << key << ' ' << v << '\n';
+	}
+	void field_uint_list(std::string_view key, const std::vector<uint64_t> &v) override
+	{
+		out_ << key;
+		for (std::size_t i = 0; i < v.size(); i++)
+			out_ << (i ? '\t' : ' ') << v[i];
+		out_ << '\n';
+	}
+
+private:
+	std::ostream &out_;
+	int records_ = 0;
+};
+
+class JsonWriter : public Writer {
+public:
+	JsonWriter(std::ostream &out, bool pretty) : out_(out), pretty_(pretty) {}
+	void begin_array() override { open('['); }
+	void end_array() override { close(']'); }
+	void begin_object() override { open('{'); }
+	void end_object() override { close('}'); }
+	void field_uint(std::string_view key, uint64_t v) override
+	{
+		key_(key);
+		out_ << v;
+	}
+	void field_string(std::string_view key, std::string_view v) override
+	{
+		key_(key);
+		out_ << json_quote(v);
+	}
+	void field_uint_list(std::string_view key, const std::vector<uint64_t> &v) override
+	{
+		key_(key);
+		out_ << '[';
+		for (std::size_t i = 0; i < v.size(); i++)
+			out_ << (i ? (pretty_ ? ", " : ",") : "") << v[i];
+		out_ << ']';
+	}
+
+private:
+	// Starts a value in the current container: comma and indentation.
+	void element()
+	{
+		if (firsts_.empty())
+			return;
+		if (!firsts_.back())
+			out_ << ',';
+		firsts_.back() = false;
+		newline();
+	}
+	void newline()
+	{
+		if (pretty_)
+			out_ << '\n' << std::string(4 * firsts_.size(), ' ');
+	}
+	void key_(std::string_view key)
+	{
+		element();
+		out_ << json_quote(key) << (pretty_ ? ": " : ":");
+	}
+	void open(char c)
+	{
+		element();
+		out_ << c;
+		firsts_.push_back(true);
+	}
+	void close(char c)
+	{
+		bool empty = firsts_.back();
+		firsts_.pop_back();
+		if (!empty)
+			newline();
+		out_ << c;
+		if (firsts_.empty())
+			out_ << '\n';
+	}
+
+	std::ostream &out_;
+	bool pretty_;
+	std::vector<bool> firsts_;  // per open container: nothing written yet
+};
+
+}  // namespace
+
+std::unique_ptr<Writer> make_text_writer(std::ostream &out)
+{
+	return std::make_unique<TextWriter>(out);
+}
+
+std::unique_ptr<Writer> make_json_writer(std::ostream &out, bool pretty)
+{
+	return std::make_unique<JsonWriter>(out, pretty);
+}
+
+std::string json_quote(std::string_view s)
+{
+	std::string r = "\"";
+	for (unsigned char c : s) {
+		switch (c) {
+		case '"': r += "\\\""; break;
+		case '\\': r += "\\\\"; break;
+		case '\b': r += "\\b"; break;
+		case '\f': r += "\\f"; break;
+		case '\n': r += "\\n"; break;
+		case '\r': r += "\\r"; break;
+		case '\t': r += "\\t"; break;
+		default:
+			if (c < 0x20) {
+				char buf[8];
+				std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+				r += buf;
+			} else {
+				r += static_cast<char>(c);
+			}
+		}
+	}
+	return r + "\"";
+}
+
+}  // namespace alttcpctl

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alttcp: an alternative, tunable and observable TCP for Linux.
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include <uapi/linux/alttcp.h>
+
+#include "netlink.h"
+#include "netns.h"
+
+static int __init alttcp_init(void)
+{
+	int err;
+
+	err = alttcp_netns_register();
+	if (err)
+		return err;
+	err = alttcp_genl_register();
+	if (err)
+		goto err_unregister_netns;
+
+	pr_info("alttcp: loaded\n");
+	return 0;
+
+err_unregister_netns:
+	alttcp_netns_unregister();
+	return err;
+}
+
+static void __exit alttcp_exit(void)
+{
+	alttcp_genl_unregister();
+	alttcp_netns_unregister();
+	pr_info("alttcp: unloaded\n");
+}
+
+module_init(alttcp_init);
+module_exit(alttcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("alttcp: an alternative, tunable and observable TCP");
+MODULE_ALIAS_GENL_FAMILY(ALTTCP_GENL_NAME);

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "alttcp" generic netlink family; include/uapi/linux/alttcp.h is its
+ * reference.  Policies only check types: ranges are checked by the handlers
+ * so that the extack message can name the parameter and its bounds.
+ */
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <uapi/linux/alttcp.h>
+
+#include "config.h"
+#include "netlink.h"
+#include "netns.h"
+
+static const struct nla_policy alttcp_port_range_policy[ALTTCP_PORT_RANGE_MAX + 1] = {
+	[ALTTCP_PORT_RANGE_LOW] = { .type = NLA_U16 },
+	[ALTTCP_PORT_RANGE_HIGH] = { .type = NLA_U16 },
+};
+
+#define AT_CFG_POLICY(n, ATTR, def, lo, hi) \
+	[ALTTCP_CFG_##ATTR] = { .type = NLA_U32 },
+
+static const struct nla_policy alttcp_cfg_policy[ALTTCP_CFG_MAX + 1] = {
+	AT_PARAMS(AT_CFG_POLICY)
+	[ALTTCP_CFG_LOCAL_PORT_RANGE] = NLA_POLICY_NESTED(alttcp_port_range_policy),
+};
+
+static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
+	[ALTTCP_A_CONFIG] = NLA_POLICY_NESTED(alttcp_cfg_policy),
+};
+
+static struct genl_family alttcp_genl_family;
+
+static int put_port_range(struct sk_buff *skb, const struct at_params *p)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ALTTCP_CFG_LOCAL_PORT_RANGE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, ALTTCP_PORT_RANGE_LOW, p->local_port_range[0]) ||
+	    nla_put_u16(skb, ALTTCP_PORT_RANGE_HIGH, p->local_port_range[1])) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_config(struct sk_buff *skb, struct at_params *p)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, ALTTCP_A_CONFIG);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < alttcp_nparams; i++) {
+		const struct alttcp_param *desc = &alttcp_params[i];
+
+		if (nla_put_u32(skb, desc->attr,
+				READ_ONCE(*alttcp_param_ptr(p, desc))))
+			goto err_cancel_nest;
+	}
+	if (put_port_range(skb, p))
+		goto err_cancel_nest;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel_nest:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int alttcp_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
+				ALTTCP_CMD_GET_CONFIG);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free_reply;
+	}
+
+	mutex_lock(&an->params_lock);
+	err = put_config(reply, &an->params);
+	mutex_unlock(&an->params_lock);
+	if (err)
+		goto err_free_reply;
+
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_free_reply:
+	nlmsg_free(reply);
+	return err;
+}
+
+/*
+ * NL_SET_ERR_MSG_ATTR() wants a literal; the per-parameter messages are
+ * static strings built from the table, which extack may point at as well.
+ */
+static void set_err_attr(struct netlink_ext_ack *extack,
+			 const struct nlattr *attr, const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+	NL_SET_BAD_ATTR(extack, attr);
+}
+
+/* Validate every present attribute into @out before anything is applied. */
+static int parse_config(struct nlattr **tb, struct at_params *out,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *range[ALTTCP_PORT_RANGE_MAX + 1];
+	unsigned int i;
+	bool any = false;
+	int err;
+
+	for (i = 0; i < alttcp_nparams; i++) {
+		const struct alttcp_param *desc = &alttcp_params[i];
+		u32 val;
+
+		if (!tb[desc->attr])
+			continue;
+		val = nla_get_u32(tb[desc->attr]);
+		if (!alttcp_param_in_range(desc, val)) {
+			set_err_attr(extack, tb[desc->attr], desc->range_msg);
+			return -EINVAL;
+		}
+		*alttcp_param_ptr(out, desc) = val;
+		any = true;
+	}
+
+	if (tb[ALTTCP_CFG_LOCAL_PORT_RANGE]) {
+		struct nlattr *attr = tb[ALTTCP_CFG_LOCAL_PORT_RANGE];
+
+		err = nla_parse_nested(range, ALTTCP_PORT_RANGE_MAX, attr,
+				       alttcp_port_range_policy, extack);
+		if (err)
+			return err;
+		if (!range[ALTTCP_PORT_RANGE_LOW] ||
+		    !range[ALTTCP_PORT_RANGE_HIGH]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "local_port_range: needs both low and high");
+			return -EINVAL;
+		}
+		out->local_port_range[0] = nla_get_u16(range[ALTTCP_PORT_RANGE_LOW]);
+		out->local_port_range[1] = nla_get_u16(range[ALTTCP_PORT_RANGE_HIGH]);
+		if (!alttcp_port_range_valid(out->local_port_range[0],
+					     out->local_port_range[1])) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "local_port_range: must be 1 <= low <= high <= 65535");
+			return -EINVAL;
+		}
+		any = true;
+	}
+
+	if (!any) {
+		NL_SET_ERR_MSG(extack, "config: no parameter given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int alttcp_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	struct nlattr *tb[ALTTCP_CFG_MAX + 1];
+	struct at_params *next;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ALTTCP_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, ALTTCP_CFG_MAX, info->attrs[ALTTCP_A_CONFIG],
+			       alttcp_cfg_policy, info->extack);
+	if (err)
+		return err;
+
+	/* Too big for the stack once the core grows its table. */
+	next = kmalloc(sizeof(*next), GFP_KERNEL);
+	if (!next)
+		return -ENOMEM;
+
+	mutex_lock(&an->params_lock);
+	*next = an->params;
+	err = parse_config(tb, next, info->extack);
+	if (!err) {
+		unsigned int i;
+
+		for (i = 0; i < alttcp_nparams; i++) {
+			int *dst = alttcp_param_ptr(&an->params, &alttcp_params[i]);
+
+			WRITE_ONCE(*dst, *alttcp_param_ptr(next, &alttcp_params[i]));
+		}
+		WRITE_ONCE(an->params.local_port_range[0], next->local_port_range[0]);
+		WRITE_ONCE(an->params.local_port_range[1], next->local_port_range[1]);
+	}
+	mutex_unlock(&an->params_lock);
+
+	kfree(next);
+	return err;
+}
+
+static const struct genl_ops alttcp_genl_ops[] = {
+	{
+		.cmd = ALTTCP_CMD_GET_CONFIG,
+		.doit = alttcp_get_config,
+	},
+	{
+		.cmd = ALTTCP_CMD_SET_CONFIG,
+		.doit = alttcp_set_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family alttcp_genl_family __ro_after_init = {
+	.name = ALTTCP_GENL_NAME,
+	.version = ALTTCP_GENL_VERSION,
+	.maxattr = ALTTCP_A_MAX,
+	.policy = alttcp_policy,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = alttcp_genl_ops,
+	.n_ops = ARRAY_SIZE(alttcp_genl_ops),
+};
+
+int __init alttcp_genl_register(void)
+{
+	return genl_register_family(&alttcp_genl_family);
+}
+
+void alttcp_genl_unregister(void)
+{
+	genl_unregister_family(&alttcp_genl_family);
+}

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test runner inside the VM (started by guest-init.sh in the chroot of the
+# host root). Loads the module, runs each test kselftest-style and reports
+# TAP on the console and in $ALTTCP_OUT/results.tap.
+#
+# usage: guest-runner.sh VM_ENV_FILE
+
+# No "set -e": a failing test or helper must be reported, not end the run.
+set -u
+
+# shellcheck source=/dev/null
+. "$1"
+export ALTTCP_ROOT ALTTCP_OUT ALTTCP_MODULE
+export ALTTCP_VM=1
+read -ra tests <<<"$TESTS"
+
+tap_file=$ALTTCP_OUT/results.tap
+: >"$tap_file"
+tap() {
+	printf '%s\n' "$*"
+	printf '%s\n' "$*" >>"$tap_file"
+}
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# Results first, marker last: the host trusts the status file, and a human
+# reading the console sees the marker only once everything is on disk.
+finish() {
+	dmesg >"$ALTTCP_OUT/dmesg.txt" 2>&1
+	echo "$1" >"$ALTTCP_OUT/status"
+	sync
+	echo "ALTTCP-VM-DONE status=$1"
+	exit "$1"
+}
+
+tap "TAP version 13"
+tap "1..${#tests[@]}"
+
+modname=""
+if [[ -n $ALTTCP_MODULE ]]; then
+	# insmod does not resolve dependencies; modprobe them from the host tree
+	# so a module that needs e.g. nf_conntrack still loads.
+	deps=$(modinfo -F depends "$ALTTCP_MODULE" 2>/dev/null)
+	for d in ${deps//,/ }; do
+		modprobe "$d" || { tap "Bail out! cannot load dependency $d of $ALTTCP_MODULE"; finish 1; }
+	done
+	if ! out=$(insmod "$ALTTCP_MODULE" 2>&1); then
+		printf '# %s\n' "$out"
+		tap "Bail out! insmod $ALTTCP_MODULE failed: $out"
+		finish 1
+	fi
+	modname=$(modinfo -F name "$ALTTCP_MODULE" 2>/dev/null)
+	[[ -n $modname ]] || modname=$(basename "$ALTTCP_MODULE" .ko)
+	echo "# loaded $ALTTCP_MODULE ($modname), taint=$(cat /proc/sys/kernel/tainted)"
+fi
+
+echo "ALTTCP-VM-FIRST-TEST uptime=$(uptime_s)"
+
+status=0
+cd "$ALTTCP_ROOT/selftests" || { tap "Bail out! no $ALTTCP_ROOT/selftests"; finish 1; }
+for i in "${!tests[@]}"; do
+	n=$((i + 1))
+	t=${tests[$i]}
+	log=$ALTTCP_OUT/${t//\//_}.log
+	tap "# selftests: $t"
+	t0=$(uptime_s)
+
+	# The test writes straight to its log file (no pipe that a leftover
+	# background child could hold open); tail follows the file for the
+	# console and stops on its own once the test is gone.
+	timeout --kill-after=10 "$TEST_TIMEOUT" bash "./$t" </dev/null >"$log" 2>&1 &
+	tpid=$!
+	tail -n +1 -s 0.2 -f --pid="$tpid" "$log" | sed -u 's/^/# /' &
+	fpid=$!
+	wait "$tpid"
+	rc=$?
+	wait "$fpid"
+
+	# timeout made itself a process group leader: this reaps whatever the
+	# test left running in the background (servers, tcpdump, sleeps), and
+	# removing namespaces gives the next test a clean slate.
+	kill -KILL -- "-$tpid" 2>/dev/null
+	ip -all netns delete 2>/dev/null
+
+	dt=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+	case $rc in
+	0) tap "ok $n $t" ;;
+	4) tap "ok $n $t # SKIP" ;;
+	124 | 137)
+		tap "not ok $n $t # TIMEOUT ${TEST_TIMEOUT}s"
+		status=1
+		;;
+	*)
+		tap "not ok $n $t # exit=$rc"
+		status=1
+		;;
+	esac
+	tap "# $t: exit=$rc time=${dt}s"
+done
+
+# Opt-in: unloading exercises the module's teardown path, where refcount
+# and leak bugs show up as kernel warnings.
+if [[ ${RMMOD:-0} == 1 && -n $modname ]]; then
+	if ! out=$(rmmod "$modname" 2>&1); then
+		echo "# rmmod $modname failed: $out"
+		status=1
+	fi
+fi
+
+echo "# kernel taint=$(cat /proc/sys/kernel/tainted)"
+finish "$status"

@@ -1,0 +1,394 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the distribution kernel in QEMU and run alttcp selftests inside it.
+#
+# usage: selftests/vm/run.sh [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
+#
+# The host kernel cannot load modules, so everything kernel-side happens in a
+# throw-away VM: the host root is shared read-only over virtio-9p (so the guest
+# runs the host's own ip/tc/python/... and the repo at its real path), OUTDIR
+# is shared writable for results. See selftests/vm/README.
+
+set -euo pipefail
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+SELFTESTS=$(cd "$VM_DIR/.." && pwd -P)
+REPO=$(cd "$SELFTESTS/.." && pwd -P)
+
+die() { echo "vm: error: $*" >&2; exit 2; }
+note() { echo "vm: $*" >&2; }
+
+usage() {
+	cat <<EOF
+usage: $0 [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
+  -m MODULE.ko  module to insmod before the tests (default: $REPO/kmod/alttcp.ko
+                if it exists; -m '' loads nothing)
+  -o OUTDIR     writable results dir (default: $REPO/build/vm)
+  -t TIMEOUT_S  whole-VM watchdog (default: sum of per-test timeouts + 60)
+  TEST          script under selftests/ (e.g. config.sh, vm/smoke.sh); default:
+                everything in selftests/TESTS
+environment: ALTTCP_VM_KVM=1 use KVM; ALTTCP_VM_CACHE=DIR kernel/initramfs cache;
+             ALTTCP_VM_KVER=VER kernel version; ALTTCP_VM_QUIET=1 no live console;
+             ALTTCP_VM_RMMOD=1 rmmod the module after the tests (unload check)
+EOF
+}
+
+# ---------------------------------------------------------------- arguments
+
+module_set=0
+module=""
+outdir="$REPO/build/vm"
+vm_timeout=""
+while getopts "m:o:t:h" opt; do
+	case $opt in
+	m) module_set=1; module=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	t) vm_timeout=$OPTARG ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+if [[ -n $vm_timeout && ! $vm_timeout =~ ^[0-9]+$ ]]; then
+	die "-t wants whole seconds, got '$vm_timeout'"
+fi
+
+# Paths reach the guest through a sourced env file and the 9p mount table;
+# whitespace and shell metacharacters would need quoting at every hop, and no
+# real checkout needs them.
+check_path() {
+	[[ $1 =~ ^[A-Za-z0-9_./+@:-]+$ ]] || die "unsupported characters in path '$1'"
+}
+
+if ((module_set == 0)) && [[ -f $REPO/kmod/alttcp.ko ]]; then
+	module=$REPO/kmod/alttcp.ko
+fi
+if [[ -n $module ]]; then
+	[[ -f $module ]] || die "module '$module' not found"
+	module=$(realpath "$module")
+	check_path "$module"
+fi
+
+mkdir -p "$outdir"
+outdir=$(realpath "$outdir")
+check_path "$outdir"
+check_path "$REPO"
+[[ $outdir != / ]] || die "refusing to use / as OUTDIR"
+
+# ---------------------------------------------------------------- tests
+
+# Accept "config.sh", "selftests/config.sh", "/abs/.../selftests/config.sh",
+# "config" and "vm/smoke.sh"; the canonical name is relative to selftests/
+# because the runner cds there, as kselftest does.
+resolve_test() {
+	local t=$1 p
+	for p in "$t" "$SELFTESTS/$t" "$REPO/$t" "$SELFTESTS/$t.sh"; do
+		if [[ -f $p ]]; then
+			p=$(realpath "$p")
+			[[ $p == "$SELFTESTS"/* ]] || die "test '$t' is not under $SELFTESTS"
+			echo "${p#"$SELFTESTS"/}"
+			return
+		fi
+	done
+	die "test '$t' not found under $SELFTESTS"
+}
+
+tests=()
+if (($# > 0)); then
+	for t in "$@"; do tests+=("$(resolve_test "$t")"); done
+elif [[ -f $SELFTESTS/TESTS ]]; then
+	while read -r line; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[[ -n $line ]] && tests+=("$(resolve_test "$line")")
+	done <"$SELFTESTS/TESTS"
+else
+	for p in "$SELFTESTS"/*.sh; do
+		[[ -x $p && ${p##*/} != lib.sh ]] && tests+=("${p##*/}")
+	done
+fi
+((${#tests[@]} > 0)) || die "no tests to run"
+for t in "${tests[@]}"; do check_path "$t"; done
+
+# kselftest "settings" file: the only key we honour is timeout=N.
+test_timeout=300
+if [[ -f $SELFTESTS/settings ]]; then
+	v=$(sed -n 's/^[[:space:]]*timeout[[:space:]]*=[[:space:]]*\([0-9]\+\).*/\1/p' \
+		"$SELFTESTS/settings" | tail -n1)
+	[[ -n $v ]] && test_timeout=$v
+fi
+if [[ -z $vm_timeout ]]; then
+	vm_timeout=$((test_timeout * ${#tests[@]} + 60))
+fi
+
+# ---------------------------------------------------------------- kernel
+
+# The host runs a different kernel than the one we boot, so uname -r is
+# meaningless: pick the newest installed version that has both modules
+# and a bootable image.
+find_kver() {
+	local d v best=""
+	for d in /lib/modules/*/; do
+		v=$(basename "$d")
+		[[ -f /boot/vmlinuz-$v && -d $d/kernel ]] || continue
+		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
+	done
+	[[ -n $best ]] || die "no kernel in /lib/modules with a matching /boot/vmlinuz-*"
+	echo "$best"
+}
+KVER=${ALTTCP_VM_KVER:-$(find_kver)}
+[[ -f /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER missing"
+[[ -r /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER not readable"
+
+cache=${ALTTCP_VM_CACHE:-$REPO/build/vm/cache}/$KVER
+mkdir -p "$cache"
+cache=$(realpath "$cache")
+
+# Cache builds happen under a lock and land by rename, so concurrent runs
+# (several engineers share this tree) never see a half-written file.
+exec 8>"$cache/.lock"
+flock 8
+
+# Debian ships a bzImage whose XZ payload is a PVH-capable ELF vmlinux.
+# Booting that directly skips ~5 s of in-guest decompression under TCG.
+extract_vmlinux() {
+	local img=$1 dst=$2 off magic tool
+	for magic in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' 'zstd:\x28\xb5\x2f\xfd'; do
+		tool=${magic%%:*}
+		command -v "$tool" >/dev/null || continue
+		for off in $(LC_ALL=C grep -obUaP "${magic#*:}" "$img" | cut -d: -f1); do
+			# --single-stream/-q: the payload is followed by unrelated bytes.
+			case $tool in
+			xz) tail -c +$((off + 1)) "$img" | xz -dc --single-stream >"$dst.tmp" 2>/dev/null || true ;;
+			gzip) tail -c +$((off + 1)) "$img" | gzip -dcq >"$dst.tmp" 2>/dev/null || true ;;
+			zstd) tail -c +$((off + 1)) "$img" | zstd -dcq >"$dst.tmp" 2>/dev/null || true ;;
+			esac
+			if [[ $(head -c4 "$dst.tmp" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]]; then
+				mv "$dst.tmp" "$dst"
+				return 0
+			fi
+		done
+	done
+	rm -f "$dst.tmp"
+	return 1
+}
+
+kernel_img=$cache/vmlinux
+if [[ ! -s $kernel_img ]]; then
+	note "extracting ELF vmlinux from /boot/vmlinuz-$KVER (once per kernel)"
+	if ! extract_vmlinux "/boot/vmlinuz-$KVER" "$kernel_img"; then
+		note "no ELF payload found; booting the bzImage (slower)"
+		kernel_img=/boot/vmlinuz-$KVER
+	fi
+fi
+
+# ---------------------------------------------------------------- initramfs
+
+# Only what is needed to reach the 9p root: everything else (veth, netem,
+# conntrack, ...) is autoloaded from the real /lib/modules via the chroot.
+BOOT_MODULES=(virtio_pci 9pnet_virtio 9p)
+
+modlist() {
+	local m
+	for m in "${BOOT_MODULES[@]}"; do
+		modprobe -S "$KVER" --show-depends "$m" || die "modprobe cannot resolve $m for $KVER"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+}
+
+mods=$(modlist)
+# Key the image on its inputs, so an edit to guest-init.sh or a kernel
+# update rebuilds it without anyone clearing caches by hand.
+initrd_key=$(
+	{ cat "$VM_DIR/guest-init.sh"; echo "$mods"; ls -l /usr/bin/busybox 2>/dev/null || ls -l /bin/busybox; } |
+		sha256sum | cut -c1-16
+)
+initrd=$cache/initramfs-$initrd_key.cpio.gz
+
+build_initramfs() {
+	local root m name bb
+	bb=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+	file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
+		die "$bb is not static; install busybox-static"
+	root=$(mktemp -d "$cache/initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,newroot,out,ro,modules,sbin}
+	cp "$bb" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	cp "$VM_DIR/guest-init.sh" "$root/init"
+	chmod 755 "$root/init"
+	# The kernel runs the modprobe helper in the initramfs root; send it into
+	# the shared host root, where /lib/modules and the real modprobe live.
+	printf '#!/bin/sh\nexec /bin/busybox chroot /newroot /sbin/modprobe "$@"\n' \
+		>"$root/sbin/modprobe-chroot"
+	chmod 755 "$root/sbin/modprobe-chroot"
+	# Decompress here: busybox insmod does not understand every format.
+	while read -r m; do
+		[[ -n $m ]] || continue
+		name=$(basename "$m")
+		case $m in
+		*.ko.xz) xz -dc "$m" >"$root/modules/${name%.xz}"; name=${name%.xz} ;;
+		*.ko.gz) gzip -dc "$m" >"$root/modules/${name%.gz}"; name=${name%.gz} ;;
+		*.ko.zst) zstd -dcq "$m" >"$root/modules/${name%.zst}"; name=${name%.zst} ;;
+		*) cp "$m" "$root/modules/" ;;
+		esac
+		echo "$name" >>"$root/modules/order"
+	done <<<"$mods"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	rm -rf "$root"
+}
+
+if [[ ! -s $initrd ]]; then
+	note "building initramfs for $KVER"
+	rm -f "$cache"/initramfs-*.cpio.gz
+	build_initramfs
+fi
+flock -u 8
+
+# ---------------------------------------------------------------- outdir
+
+# Results of one run only: wipe what a previous run left, but only in a
+# directory this script created (marker file), never in an arbitrary -o.
+exec 9>"$outdir/.lock"
+if ! flock -n 9; then
+	note "another run is using $outdir; waiting (use -o for a separate dir)"
+	flock 9
+fi
+if [[ -z $(ls -A "$outdir" | grep -v -e '^\.lock$' -e '^cache$' || true) ]]; then
+	touch "$outdir/.alttcp-vm"
+fi
+if [[ -f $outdir/.alttcp-vm ]]; then
+	find "$outdir" -mindepth 1 -maxdepth 1 \
+		! -name cache ! -name .lock ! -name .alttcp-vm -exec rm -rf {} +
+else
+	note "$outdir was not created by run.sh: not wiping it, removing only known files"
+	rm -f "$outdir"/{results.tap,status,dmesg.txt,console.log,vm.env}
+	for t in "${tests[@]}"; do rm -f "$outdir/${t//\//_}.log"; done
+fi
+
+# ---------------------------------------------------------------- guest config
+
+# Sourced by the guest's init (busybox sh) and runner (bash): plain
+# assignments only, paths already restricted by check_path.
+{
+	echo "# generated by $0"
+	echo "KVER=$KVER"
+	echo "ALTTCP_ROOT=$REPO"
+	echo "ALTTCP_OUT=$outdir"
+	echo "ALTTCP_MODULE=$module"
+	echo "TEST_TIMEOUT=$test_timeout"
+	# Init's own watchdog fires before the host's, so a hung guest still
+	# leaves dmesg.txt and a blocked-task dump behind.
+	echo "GUEST_WATCHDOG=$((vm_timeout > 40 ? vm_timeout - 15 : vm_timeout))"
+	echo "RUNNER=$VM_DIR/guest-runner.sh"
+	echo "RMMOD=${ALTTCP_VM_RMMOD:-0}"
+	echo "TESTS='${tests[*]}'"
+	# Paths that tmpfs mounts in the guest would hide and that must stay
+	# visible (a repo in /home, a module in /tmp, ...).
+	echo "KEEP='$REPO $VM_DIR${module:+ $(dirname "$module")}'"
+} >"$outdir/vm.env"
+
+# ---------------------------------------------------------------- boot
+
+accel=(-accel tcg,thread=multi -cpu max)
+if [[ ${ALTTCP_VM_KVM:-0} == 1 ]]; then
+	[[ -w /dev/kvm ]] || die "ALTTCP_VM_KVM=1 but /dev/kvm is not usable"
+	accel=(-accel kvm -cpu host)
+fi
+
+# printk.time makes kernel lines recognisable in the console log, which
+# also carries test output. Everything else is from vm-notes: turn any
+# kernel warning into an immediate, visible failure.
+cmdline="console=ttyS0 printk.time=1 panic_on_warn=1 oops=panic panic=-1"
+cmdline+=" rdinit=/init net.ifnames=0 mitigations=off"
+
+console=$outdir/console.log
+: >"$console"
+note "kernel $KVER, ${#tests[@]} test(s), per-test timeout ${test_timeout}s, watchdog ${vm_timeout}s"
+note "module: ${module:-none}; output: $outdir"
+
+qemu=(
+	qemu-system-x86_64
+	"${accel[@]}"
+	-nodefaults -no-reboot -nographic
+	-m 2G -smp 2
+	-kernel "$kernel_img" -initrd "$initrd" -append "$cmdline"
+	-serial "file:$console"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$outdir,mount_tag=alttcpout,security_model=none,multidevs=remap"
+)
+
+start=$(date +%s.%N)
+# No stdin for QEMU, and timeout with --foreground is unnecessary: the
+# console goes to a file, so QEMU never touches the terminal.
+timeout --kill-after=5 "$vm_timeout" "${qemu[@]}" </dev/null &
+qpid=$!
+if [[ ${ALTTCP_VM_QUIET:-0} != 1 ]]; then
+	# Live view of the serial console; ends by itself when QEMU is gone.
+	tail -n +1 -s 0.3 -F --pid="$qpid" "$console" 2>/dev/null | tr -d '\r' &
+	tpid=$!
+fi
+qrc=0
+wait "$qpid" || qrc=$?
+[[ -n ${tpid:-} ]] && { wait "$tpid" || true; }
+end=$(date +%s.%N)
+
+# ---------------------------------------------------------------- verdict
+
+fail=0
+echo
+if ((qrc == 124 || qrc == 137)); then
+	note "QEMU killed by the ${vm_timeout}s watchdog"
+	fail=1
+elif ((qrc != 0)); then
+	note "QEMU exited with status $qrc"
+	fail=1
+fi
+
+status=""
+if [[ -f $outdir/status ]]; then
+	status=$(tr -dc '0-9' <"$outdir/status")
+fi
+if [[ -z $status ]]; then
+	note "no status file: the guest did not finish (timeout, panic or crash)"
+	fail=1
+elif ((status != 0)); then
+	fail=1
+fi
+
+# Kernel lines only: the console also carries test output, which may quote
+# these words; printk timestamps tell the two apart.
+bad_re='BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN|UBSAN|refcount_t:|kmemleak'
+bad=$(
+	{
+		tr -d '\r' <"$console" | grep -aE '\[ *[0-9]+\.[0-9]+\] ' | grep -aE "$bad_re" || true
+		[[ -f $outdir/dmesg.txt ]] && { grep -aE "$bad_re" "$outdir/dmesg.txt" || true; }
+	} | sed -E 's/^.*(\[ *[0-9]+\.[0-9]+\])/\1/' | awk '!seen[$0]++'
+)
+if [[ -n $bad ]]; then
+	note "guest kernel reported problems:"
+	sed 's/^/vm:   /' <<<"$bad" >&2
+	fail=1
+fi
+
+passed=0 failed=0 skipped=0
+if [[ -f $outdir/results.tap ]]; then
+	passed=$(grep -cE '^ok [0-9]+ ' "$outdir/results.tap" || true)
+	skipped=$(grep -cE '^ok [0-9]+ .*# (SKIP|skip)' "$outdir/results.tap" || true)
+	failed=$(grep -cE '^not ok [0-9]+ ' "$outdir/results.tap" || true)
+	passed=$((passed - skipped))
+fi
+# Tests that never reported (crash, hang) count as failed.
+missing=$((${#tests[@]} - passed - skipped - failed))
+if ((missing > 0)); then
+	note "$missing test(s) did not report a result"
+	failed=$((failed + missing))
+fi
+((failed == 0)) || fail=1
+
+boot=$(sed -n 's/.*ALTTCP-VM-FIRST-TEST uptime=\([0-9.]*\).*/\1/p' "$console" | head -n1)
+note "wall time $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')s," \
+	"guest boot to first test ${boot:-?}s; logs in $outdir"
+echo "vm: $passed passed, $failed failed, $skipped skipped"
+exit "$fail"
