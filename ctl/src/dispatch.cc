@@ -38,3 +38,16 @@ void run_object(const Object &obj, Context &ctx, const Args &args)
 }
 
 }  // namespace alttcpctl
+
+#include "writer.h"
+
+namespace alttcpctl {
+
+std::unique_ptr<Writer> output_writer(const Context &ctx)
+{
+	if (ctx.opts.json)
+		return make_json_writer(ctx.out, ctx.opts.pretty);
+	return make_text_writer(ctx.out);
+}
+
+}  // namespace alttcpctl

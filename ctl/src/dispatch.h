@@ -56,3 +56,9 @@ std::size_t match_prefix(const std::string &word, const std::vector<std::string>
 void run_object(const Object &obj, Context &ctx, const Args &args);
 
 }  // namespace alttcpctl
+
+namespace alttcpctl {
+class Writer;
+// The writer -j/-p ask for, on ctx.out.
+std::unique_ptr<Writer> output_writer(const Context &ctx);
+}  // namespace alttcpctl
