@@ -30,7 +30,7 @@ int on_valid(nl_msg *msg, void *arg)
 	auto *x = static_cast<Exchange *>(arg);
 	nlmsghdr *nlh = nlmsg_hdr(msg);
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(nlh));
-	auto *data = static_cast<const uint8_t *>(genlmsg_attrdata(gnlh, 0));
+	auto *data = reinterpret_cast<const uint8_t *>(genlmsg_attrdata(gnlh, 0));
 	x->replies.emplace_back(data, data + genlmsg_attrlen(gnlh, 0));
 	return NL_OK;
 }

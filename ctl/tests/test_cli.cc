@@ -1,0 +1,212 @@
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "cli.h"
+#include "config_codec.h"
+#include "error.h"
+#include "extack.h"
+#include "fake_transport.h"
+#include "json_check.h"
+#include "kernel_reply.h"
+
+using namespace alttcpctl;
+using namespace alttcpctl::test;
+
+namespace {
+
+struct Result {
+	int rc;
+	std::string out, err;
+};
+
+Result run_with(FakeKernel &k, const std::vector<std::string> &args)
+{
+	std::ostringstream out, err;
+	int rc = run(args, Io{out, err, false, fake_connector(k)});
+	return {rc, out.str(), err.str()};
+}
+
+FakeKernel kernel_with_sample()
+{
+	FakeKernel k;
+	k.replies = {kernel_reply(sample_config())};
+	return k;
+}
+
+}  // namespace
+
+TEST(Cli, ConfigShowText)
+{
+	FakeKernel k = kernel_with_sample();
+	Result r = run_with(k, {"config", "show"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.err, "");
+	EXPECT_EQ(r.out, kSampleText);
+	ASSERT_EQ(k.requests.size(), 1u);
+	EXPECT_EQ(k.resolved, std::vector<std::string>{"alttcp"});
+	EXPECT_EQ(k.requests[0].family, 42);
+	EXPECT_EQ(k.requests[0].version, ALTTCP_GENL_VERSION);
+	EXPECT_EQ(k.requests[0].cmd, ALTTCP_CMD_GET_CONFIG);
+	EXPECT_TRUE(k.requests[0].attrs.empty());
+}
+
+TEST(Cli, ConfigAloneAndPrefixesMeanShow)
+{
+	for (auto args : std::vector<std::vector<std::string>>{
+		     {"config"}, {"conf", "sh"}, {"c"}, {"config", "sho"}}) {
+		FakeKernel k = kernel_with_sample();
+		Result r = run_with(k, args);
+		EXPECT_EQ(r.rc, 0) << args[0];
+		EXPECT_EQ(r.out, kSampleText) << args[0];
+	}
+}
+
+TEST(Cli, ConfigShowJsonAndPretty)
+{
+	FakeKernel k = kernel_with_sample();
+	EXPECT_EQ(run_with(k, {"-j", "config", "show"}).out, kSampleJson);
+	Result r = run_with(k, {"-p", "config"});
+	EXPECT_EQ(r.rc, 0);
+	Json j = JsonParser::parse(r.out);
+	EXPECT_EQ(j.at("rto_max_ms").num, 120000);
+	EXPECT_NE(r.out.find("\n    \"syn_retries\": 6,\n"), std::string::npos);
+}
+
+TEST(Cli, ModuleNotLoaded)
+{
+	FakeKernel k;
+	k.family = std::nullopt;
+	Result r = run_with(k, {"config", "show"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "Error: alttcp module not loaded\n");
+	EXPECT_TRUE(k.requests.empty());
+
+	r = run_with(k, {"config", "set", "sack", "0"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: alttcp module not loaded\n");
+}
+
+TEST(Cli, SetSendsOneRequestWithEveryPair)
+{
+	FakeKernel k;
+	Result r = run_with(k, {"config", "set", "syn_retries", "3", "local_port_range", "2000:3000",
+				"keepalive_time", "600"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "");
+	ASSERT_EQ(k.requests.size(), 1u);
+	EXPECT_EQ(k.requests[0].cmd, ALTTCP_CMD_SET_CONFIG);
+	Config sent = decode_config(k.requests[0].attrs);
+	EXPECT_EQ(sent.values[find_param("syn_retries")], 3u);
+	EXPECT_EQ(sent.values[find_param("keepalive_time")], 600u);
+	EXPECT_EQ(sent.port_range, (PortRange{2000, 3000}));
+	int present = 0;
+	for (const auto &v : sent.values)
+		present += v.has_value();
+	EXPECT_EQ(present, 2);
+}
+
+TEST(Cli, SetShowsTheKernelsExtack)
+{
+	FakeKernel k;
+	k.fail = [] {
+		// What NlTransport does with the kernel's NLMSG_ERROR.
+		NetlinkError e{EINVAL, "syn_retries: out of range [1, 127]"};
+		throw KernelError(e.error, describe(e));
+	};
+	Result r = run_with(k, {"config", "set", "syn_retries", "1000"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: syn_retries: out of range [1, 127]\n");
+	ASSERT_EQ(k.requests.size(), 1u);  // the bound was not checked locally
+}
+
+TEST(Cli, SetWithoutPermission)
+{
+	FakeKernel k;
+	k.fail = [] {
+		NetlinkError e{EPERM, ""};
+		throw KernelError(e.error, describe(e));
+	};
+	Result r = run_with(k, {"config", "set", "sack", "0"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: Operation not permitted\n");
+}
+
+TEST(Cli, LocalErrorsNeverReachTheKernel)
+{
+	FakeKernel k;
+	Result r = run_with(k, {"config", "set", "foo", "1"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: unknown parameter \"foo\"\n");
+	r = run_with(k, {"config", "set", "syn_retries", "abc"});
+	EXPECT_EQ(r.err, "Error: invalid value \"abc\" for syn_retries\n");
+	r = run_with(k, {"config", "set", "syn_retries"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: missing value for syn_retries\nTry \"alttcpctl config help\".\n");
+	EXPECT_EQ(k.connects, 0);
+}
+
+TEST(Cli, UsageErrors)
+{
+	FakeKernel k;
+	Result r = run_with(k, {"frob"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: unknown object \"frob\"\nTry \"alttcpctl help\".\n");
+
+	r = run_with(k, {"config", "frob"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: unknown config command \"frob\"\nTry \"alttcpctl config help\".\n");
+
+	r = run_with(k, {"config", "s"});
+	EXPECT_EQ(r.err, "Error: ambiguous config command \"s\" (show, set)\n"
+			 "Try \"alttcpctl config help\".\n");
+
+	r = run_with(k, {"config", "show", "extra"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: unexpected argument \"extra\"\nTry \"alttcpctl config help\".\n");
+
+	r = run_with(k, {});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: no object given\nTry \"alttcpctl help\".\n");
+
+	r = run_with(k, {"-q"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: unknown option \"-q\"\nTry \"alttcpctl help\".\n");
+	EXPECT_EQ(k.connects, 0);
+}
+
+TEST(Cli, HelpAndVersion)
+{
+	FakeKernel k;
+	for (auto args : std::vector<std::vector<std::string>>{{"help"}, {"-h"}, {"--help"}, {"-j", "help"}}) {
+		Result r = run_with(k, args);
+		EXPECT_EQ(r.rc, 0);
+		EXPECT_EQ(r.err, "");
+		EXPECT_EQ(r.out.rfind("Usage: alttcpctl [OPTIONS] OBJECT", 0), 0u) << args[0];
+		EXPECT_NE(r.out.find("config set NAME VALUE"), std::string::npos);
+		EXPECT_NE(r.out.find("--netns NAME"), std::string::npos);
+	}
+	Result r = run_with(k, {"config", "help"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_NE(r.out.find("  syn_retries\n"), std::string::npos);
+	EXPECT_NE(r.out.find("  rto_initial_ms\n"), std::string::npos);
+	EXPECT_NE(r.out.find("local_port_range"), std::string::npos);
+
+	r = run_with(k, {"-V"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.out, "alttcpctl " ALTTCPCTL_VERSION "\n");
+	EXPECT_EQ(run_with(k, {"--version"}).out, r.out);
+	EXPECT_EQ(k.connects, 0);
+}
+
+TEST(Cli, KernelReplyOfWrongShape)
+{
+	FakeKernel k;  // acks GET_CONFIG with no reply message
+	Result r = run_with(k, {"config"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err.rfind("Error: unexpected reply from kernel", 0), 0u);
+}

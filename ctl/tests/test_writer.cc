@@ -1,0 +1,131 @@
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "config_cmd.h"
+#include "json_check.h"
+#include "kernel_reply.h"
+#include "writer.h"
+
+using namespace alttcpctl;
+using namespace alttcpctl::test;
+
+namespace {
+
+std::string text_of(const Config &c)
+{
+	std::ostringstream s;
+	write_config(*make_text_writer(s), c);
+	return s.str();
+}
+
+std::string json_of(const Config &c, bool pretty)
+{
+	std::ostringstream s;
+	write_config(*make_json_writer(s, pretty), c);
+	return s.str();
+}
+
+Config small_config()
+{
+	Config c;
+	c.values[find_param("syn_retries")] = 6;
+	c.values[find_param("sack")] = 1;
+	c.port_range = PortRange{32768, 60999};
+	return c;
+}
+
+}  // namespace
+
+TEST(ConfigText, EveryParameterInTableOrderThenThePortRange)
+{
+	EXPECT_EQ(text_of(sample_config()), kSampleText);
+}
+
+TEST(ConfigText, FieldsTheKernelDidNotSendAreLeftOut)
+{
+	EXPECT_EQ(text_of(small_config()), "syn_retries 6\nsack 1\nlocal_port_range 32768\t60999\n");
+	EXPECT_EQ(text_of(Config{}), "");
+}
+
+TEST(ConfigJson, CompactExact)
+{
+	EXPECT_EQ(json_of(sample_config(), false), kSampleJson);
+	EXPECT_EQ(json_of(small_config(), false),
+		  "{\"syn_retries\":6,\"sack\":1,\"local_port_range\":[32768,60999]}\n");
+	EXPECT_EQ(json_of(Config{}, false), "{}\n");
+}
+
+TEST(ConfigJson, PrettyExact)
+{
+	EXPECT_EQ(json_of(small_config(), true),
+		  "{\n"
+		  "    \"syn_retries\": 6,\n"
+		  "    \"sack\": 1,\n"
+		  "    \"local_port_range\": [32768, 60999]\n"
+		  "}\n");
+}
+
+TEST(ConfigJson, ParsesBackWithEveryValue)
+{
+	for (bool pretty : {false, true}) {
+		Config c = sample_config();
+		Json j = JsonParser::parse(json_of(c, pretty));
+		ASSERT_EQ(j.kind, Json::Object);
+		ASSERT_EQ(j.members.size(), kNumParams + 1);
+		for (std::size_t i = 0; i < kNumParams; i++) {
+			EXPECT_EQ(j.members[i].first, kParams[i].name);
+			EXPECT_EQ(j.members[i].second.kind, Json::Number);
+			EXPECT_EQ(j.members[i].second.num, *c.values[i]);
+		}
+		const Json &pr = j.at("local_port_range");
+		ASSERT_EQ(pr.kind, Json::Array);
+		ASSERT_EQ(pr.items.size(), 2u);
+		EXPECT_EQ(pr.items[0].num, 32768);
+		EXPECT_EQ(pr.items[1].num, 60999);
+	}
+}
+
+TEST(JsonParserSelfTest, RejectsBrokenJson)
+{
+	// The checker must be able to fail, or the test above proves nothing.
+	EXPECT_THROW(JsonParser::parse("{\"a\":1,}"), std::runtime_error);
+	EXPECT_THROW(JsonParser::parse("{\"a\":1}{"), std::runtime_error);
+	EXPECT_THROW(JsonParser::parse("{\"a\" 1}"), std::runtime_error);
+	EXPECT_THROW(JsonParser::parse("{\"a\":01}"), std::runtime_error);
+	EXPECT_THROW(JsonParser::parse("\"a\nb\""), std::runtime_error);
+	EXPECT_THROW(JsonParser::parse("{\"a\":1,\"a\":2}"), std::runtime_error);
+	EXPECT_NO_THROW(JsonParser::parse("[1, -2.5e3, true, null, {\"x\": \"y\"}]"));
+}
+
+TEST(JsonQuote, EscapesQuotesBackslashesAndControls)
+{
+	EXPECT_EQ(json_quote("plain"), "\"plain\"");
+	EXPECT_EQ(json_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+	EXPECT_EQ(json_quote("t\tn\nr\r"), "\"t\\tn\\nr\\r\"");
+	EXPECT_EQ(json_quote(std::string("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
+	EXPECT_EQ(json_quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // UTF-8 passes through
+
+	std::string nasty = std::string("q\"\\/\b\f\n\r\t\x02 end", 14);
+	Json j = JsonParser::parse(json_quote(nasty));
+	EXPECT_EQ(j.str, nasty);
+}
+
+TEST(Writer, ArraysOfRecordsForLaterObjects)
+{
+	std::ostringstream js, ts;
+	for (auto *s : {&js, &ts}) {
+		auto w = s == &js ? make_json_writer(*s, false) : make_text_writer(*s);
+		w->begin_array();
+		w->begin_object();
+		w->field_string("state", "ESTAB \"x\"");
+		w->end_object();
+		w->begin_object();
+		w->field_uint("port", 80);
+		w->end_object();
+		w->end_array();
+	}
+	EXPECT_EQ(js.str(), "[{\"state\":\"ESTAB \\\"x\\\"\"},{\"port\":80}]\n");
+	EXPECT_EQ(ts.str(), "state ESTAB \"x\"\n\nport 80\n");
+	EXPECT_NO_THROW(JsonParser::parse(js.str()));
+}
