@@ -17,7 +17,7 @@ VM_OUT     ?= build/vm
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)/kmod W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
 
 .PHONY: all deps module ctl core-tests check check-unit check-vm selftest \
-	run sparse bench-core clean help
+	run sparse checkpatch bench-core clean help
 
 all: module ctl core-tests
 
@@ -30,6 +30,7 @@ help:
 	@echo "make check-vm    VM selftests only"
 	@echo "make selftest T=config.sh   one named VM selftest"
 	@echo "make sparse      build the module under sparse (C=2)"
+	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
 
 deps:
@@ -41,6 +42,9 @@ module:
 
 sparse:
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+checkpatch:
+	scripts/checkpatch.sh
 
 ctl:
 	cmake -S ctl -B $(CTL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
