@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash  # busybox ash; closest dialect shellcheck knows
 #
 # PID 1 of the test VM (copied into the initramfs as /init by run.sh).
 #
@@ -32,10 +33,11 @@ done </modules/order
 # The out share stays uncached so results reach the host as they are
 # written, even if the guest later panics.
 opts=trans=virtio,version=9p2000.L,msize=262144
-mount -t 9p -o "$opts,ro,cache=loose" hostroot /newroot || fatal "cannot mount 9p root"
 mount -t 9p -o "$opts" alttcpout /out || fatal "cannot mount 9p results dir"
 [ -f /out/vm.env ] || fatal "vm.env missing in results share"
+# shellcheck source=/dev/null
 . /out/vm.env
+mount -t 9p -o "$opts,ro,cache=$ROOT_CACHE" hostroot /newroot || fatal "cannot mount 9p root"
 
 # A second view of the host root without the tmpfs mounts on top, to bring
 # back paths that those mounts would hide (KEEP, set by run.sh).

@@ -10,10 +10,13 @@
 # No "set -e": a failing test or helper must be reported, not end the run.
 set -u
 
+# vm.env from run.sh: KVER ALTTCP_ROOT ALTTCP_OUT ALTTCP_MODULE TEST_TIMEOUT
+# RMMOD TESTS (space-separated names relative to selftests/) ...
 # shellcheck source=/dev/null
 . "$1"
 export ALTTCP_ROOT ALTTCP_OUT ALTTCP_MODULE
 export ALTTCP_VM=1
+# shellcheck disable=SC2153  # TESTS comes from vm.env
 read -ra tests <<<"$TESTS"
 
 tap_file=$ALTTCP_OUT/results.tap

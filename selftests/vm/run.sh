@@ -30,7 +30,9 @@ usage: $0 [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
                 everything in selftests/TESTS
 environment: ALTTCP_VM_KVM=1 use KVM; ALTTCP_VM_CACHE=DIR kernel/initramfs cache;
              ALTTCP_VM_KVER=VER kernel version; ALTTCP_VM_QUIET=1 no live console;
-             ALTTCP_VM_RMMOD=1 rmmod the module after the tests (unload check)
+             ALTTCP_VM_RMMOD=1 rmmod the module after the tests (unload check);
+             ALTTCP_VM_TEST_TIMEOUT=S override selftests/settings timeout;
+             ALTTCP_VM_SMP=N vCPUs (default 2); ALTTCP_VM_9P_CACHE=none|loose
 EOF
 }
 
@@ -119,6 +121,8 @@ if [[ -f $SELFTESTS/settings ]]; then
 		"$SELFTESTS/settings" | tail -n1)
 	[[ -n $v ]] && test_timeout=$v
 fi
+test_timeout=${ALTTCP_VM_TEST_TIMEOUT:-$test_timeout}
+[[ $test_timeout =~ ^[0-9]+$ ]] || die "bad per-test timeout '$test_timeout'"
 if [[ -z $vm_timeout ]]; then
 	vm_timeout=$((test_timeout * ${#tests[@]} + 60))
 fi
@@ -138,7 +142,16 @@ find_kver() {
 	[[ -n $best ]] || die "no kernel in /lib/modules with a matching /boot/vmlinuz-*"
 	echo "$best"
 }
-KVER=${ALTTCP_VM_KVER:-$(find_kver)}
+# A module only loads into the kernel it was built for: prefer that one
+# when it is installed (e.g. right after a kernel update, before a rebuild).
+KVER=${ALTTCP_VM_KVER:-}
+if [[ -z $KVER && -n $module ]]; then
+	v=$(modinfo -F vermagic "$module" 2>/dev/null | cut -d' ' -f1)
+	if [[ -n $v && -f /boot/vmlinuz-$v && -d /lib/modules/$v ]]; then
+		KVER=$v
+	fi
+fi
+[[ -n $KVER ]] || KVER=$(find_kver)
 [[ -f /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER missing"
 [[ -r /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER not readable"
 
@@ -158,6 +171,7 @@ extract_vmlinux() {
 	for magic in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' 'zstd:\x28\xb5\x2f\xfd'; do
 		tool=${magic%%:*}
 		command -v "$tool" >/dev/null || continue
+		# shellcheck disable=SC2013  # one byte offset per line, no spaces
 		for off in $(LC_ALL=C grep -obUaP "${magic#*:}" "$img" | cut -d: -f1); do
 			# --single-stream/-q: the payload is followed by unrelated bytes.
 			case $tool in
@@ -255,7 +269,7 @@ if ! flock -n 9; then
 	note "another run is using $outdir; waiting (use -o for a separate dir)"
 	flock 9
 fi
-if [[ -z $(ls -A "$outdir" | grep -v -e '^\.lock$' -e '^cache$' || true) ]]; then
+if [[ -z $(find "$outdir" -mindepth 1 -maxdepth 1 ! -name .lock ! -name cache) ]]; then
 	touch "$outdir/.alttcp-vm"
 fi
 if [[ -f $outdir/.alttcp-vm ]]; then
@@ -280,9 +294,10 @@ fi
 	echo "TEST_TIMEOUT=$test_timeout"
 	# Init's own watchdog fires before the host's, so a hung guest still
 	# leaves dmesg.txt and a blocked-task dump behind.
-	echo "GUEST_WATCHDOG=$((vm_timeout > 40 ? vm_timeout - 15 : vm_timeout))"
+	echo "GUEST_WATCHDOG=$((vm_timeout > 40 ? vm_timeout - 15 : vm_timeout * 3 / 4))"
 	echo "RUNNER=$VM_DIR/guest-runner.sh"
 	echo "RMMOD=${ALTTCP_VM_RMMOD:-0}"
+	echo "ROOT_CACHE=${ALTTCP_VM_9P_CACHE:-loose}"
 	echo "TESTS='${tests[*]}'"
 	# Paths that tmpfs mounts in the guest would hide and that must stay
 	# visible (a repo in /home, a module in /tmp, ...).
@@ -291,6 +306,7 @@ fi
 
 # ---------------------------------------------------------------- boot
 
+# shellcheck disable=SC2054  # commas are QEMU option syntax
 accel=(-accel tcg,thread=multi -cpu max)
 if [[ ${ALTTCP_VM_KVM:-0} == 1 ]]; then
 	[[ -w /dev/kvm ]] || die "ALTTCP_VM_KVM=1 but /dev/kvm is not usable"
@@ -301,7 +317,7 @@ fi
 # also carries test output. Everything else is from vm-notes: turn any
 # kernel warning into an immediate, visible failure.
 cmdline="console=ttyS0 printk.time=1 panic_on_warn=1 oops=panic panic=-1"
-cmdline+=" rdinit=/init net.ifnames=0 mitigations=off"
+cmdline+=" rdinit=/init mitigations=off"
 
 console=$outdir/console.log
 : >"$console"
@@ -312,7 +328,7 @@ qemu=(
 	qemu-system-x86_64
 	"${accel[@]}"
 	-nodefaults -no-reboot -nographic
-	-m 2G -smp 2
+	-m 2G -smp "${ALTTCP_VM_SMP:-2}"
 	-kernel "$kernel_img" -initrd "$initrd" -append "$cmdline"
 	-serial "file:$console"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
@@ -324,6 +340,12 @@ start=$(date +%s.%N)
 # console goes to a file, so QEMU never touches the terminal.
 timeout --kill-after=5 "$vm_timeout" "${qemu[@]}" </dev/null &
 qpid=$!
+# timeout runs in its own process group, so ^C on the terminal does not
+# reach it: forward it (timeout passes TERM on to QEMU), or QEMU would
+# keep running until the watchdog.
+trap 'kill -TERM "$qpid" 2>/dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 if [[ ${ALTTCP_VM_QUIET:-0} != 1 ]]; then
 	# Live view of the serial console; ends by itself when QEMU is gone.
 	tail -n +1 -s 0.3 -F --pid="$qpid" "$console" 2>/dev/null | tr -d '\r' &
@@ -333,6 +355,7 @@ qrc=0
 wait "$qpid" || qrc=$?
 [[ -n ${tpid:-} ]] && { wait "$tpid" || true; }
 end=$(date +%s.%N)
+trap - EXIT INT TERM
 
 # ---------------------------------------------------------------- verdict
 
@@ -363,17 +386,18 @@ bad_re='BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN|UBSAN|refcount_
 bad=$(
 	{
 		tr -d '\r' <"$console" | grep -aE '\[ *[0-9]+\.[0-9]+\] ' | grep -aE "$bad_re" || true
-		[[ -f $outdir/dmesg.txt ]] && { grep -aE "$bad_re" "$outdir/dmesg.txt" || true; }
+		if [[ -f $outdir/dmesg.txt ]]; then grep -aE "$bad_re" "$outdir/dmesg.txt" || true; fi
 	} | sed -E 's/^.*(\[ *[0-9]+\.[0-9]+\])/\1/' | awk '!seen[$0]++'
 )
 if [[ -n $bad ]]; then
 	note "guest kernel reported problems:"
-	sed 's/^/vm:   /' <<<"$bad" >&2
+	while read -r l; do echo "vm:   $l"; done <<<"$bad" >&2
 	fail=1
 fi
 
 passed=0 failed=0 skipped=0
 if [[ -f $outdir/results.tap ]]; then
+	grep -h '^Bail out!' "$outdir/results.tap" | sed 's/^/vm: /' >&2 || true
 	passed=$(grep -cE '^ok [0-9]+ ' "$outdir/results.tap" || true)
 	skipped=$(grep -cE '^ok [0-9]+ .*# (SKIP|skip)' "$outdir/results.tap" || true)
 	failed=$(grep -cE '^not ok [0-9]+ ' "$outdir/results.tap" || true)
