@@ -85,7 +85,14 @@ ip link set lo up
 
 # The runner is watched from here rather than under a pipe: an orphaned
 # test child holding a pipe open would keep init waiting forever.
-chroot /newroot /usr/bin/env -i \
+#
+# It gets its own mount namespace whose root is the shared root moved onto
+# "/" (as switch_root does), not a chroot: the kernel refuses to create
+# user namespaces from inside a chroot, and the tests need them.  PID 1
+# keeps its own view, for the watchdog and the modprobe wrapper.
+unshare -m --propagation private -- /bin/sh -c \
+	'cd /newroot && mount --move . / && exec chroot . "$@"' sh \
+	/usr/bin/env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb LANG=C.UTF-8 \
 	/bin/bash "$RUNNER" "$ALTTCP_OUT/vm.env" </dev/null >/dev/console 2>&1 &
