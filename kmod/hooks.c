@@ -1,22 +1,142 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks through which alttcp sees IPv4 TCP segments.
+ * Segments in: a netfilter hook at IPv4 LOCAL_IN takes the TCP segments
+ * that belong to alttcp (a connection, request or TIME_WAIT entry by
+ * 4-tuple, or a listener by address and port), validates them, hands them
+ * to the core and consumes them.  Everything else passes to Linux
+ * untouched, after one RCU lookup.
  *
- * LOCAL_IN is where segments for alttcp sockets will be taken from Linux's
- * path; LOCAL_OUT lets alttcp observe what leaves.  Until the socket layer
- * exists every packet passes through untouched.
+ * It runs after conntrack and the filter table, so a firewall rule that
+ * drops a segment also keeps it from alttcp.  LOCAL_OUT only observes.
  */
+#include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 #include "hooks.h"
+#include "netns.h"
+#include "obj.h"
+#include "sock.h"
+#include "table.h"
+
+static bool is_alttcp(struct alttcp_net *an, const struct at_tuple *t)
+{
+	bool ours;
+
+	rcu_read_lock();
+	ours = alttcp_ehash_lookup(an, t) ||
+	       alttcp_lhash_lookup(an, alttcp_be_addr(t->laddr),
+					   htons(t->lport));
+	rcu_read_unlock();
+	return ours;
+}
+
+/* A TIME_WAIT entry let a new SYN through: it goes to the listener. */
+static void input_listener(struct alttcp_net *an, struct at_seg *seg, u64 now)
+{
+	struct alttcp_sock *ls;
+
+	ls = alttcp_lhash_lookup(an, alttcp_be_addr(seg->tuple.laddr),
+				 htons(seg->tuple.lport));
+	if (ls && ls->conn) {
+		at_conn_input(ls->conn, seg, now);
+		alttcp_obj_mark(alttcp_obj_of(ls->conn));
+	} else {
+		at_input_no_conn(&an->ctx, seg);
+	}
+}
+
+static void input_locked(struct alttcp_net *an, struct at_seg *seg)
+{
+	struct alttcp_obj *obj = alttcp_ehash_lookup(an, &seg->tuple);
+	u64 now = alttcp_now();
+
+	if (!obj) {
+		input_listener(an, seg, now);
+		return;
+	}
+	alttcp_obj_mark(obj);
+	switch (obj->kind) {
+	case AT_ALLOC_CONN:
+		at_conn_input((struct at_conn *)obj->core, seg, now);
+		break;
+	case AT_ALLOC_REQ:
+		at_req_input((struct at_req *)obj->core, seg, now);
+		break;
+	case AT_ALLOC_TW:
+		if (at_tw_input((struct at_tw *)obj->core, seg, now) ==
+		    AT_TW_SYN_OK) {
+			at_tw_kill((struct at_tw *)obj->core, AT_R_TW_NEW_SYN);
+			input_listener(an, seg, now);
+		}
+		break;
+	}
+}
+
+/* Header and checksum, as tcp_v4_rcv() checks them. */
+static int validate(struct sk_buff *skb, struct tcphdr **thp)
+{
+	unsigned int doff;
+
+	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
+		return -EINVAL;
+	doff = tcp_hdr(skb)->doff * 4;
+	if (doff < sizeof(struct tcphdr) ||
+	    !pskb_may_pull(skb, ip_hdrlen(skb) + doff))
+		return -EINVAL;
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb))
+		return -EINVAL;
+	if (skb_linearize(skb))
+		return -ENOMEM;
+	*thp = tcp_hdr(skb);
+	return 0;
+}
 
 static unsigned int alttcp_local_in(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	return NF_ACCEPT;
+	struct alttcp_net *an = alttcp_net(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct at_seg seg;
+	struct tcphdr *th;
+	struct at_tuple t;
+
+	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+	t.laddr = alttcp_addr(iph->daddr);
+	t.raddr = alttcp_addr(iph->saddr);
+	t.lport = ntohs(th->dest);
+	t.rport = ntohs(th->source);
+	if (!is_alttcp(an, &t))
+		return NF_ACCEPT;
+
+	if (validate(skb, &th) ||
+	    at_parse_tcp_header((const u8 *)th, skb->len - ip_hdrlen(skb),
+				&seg)) {
+		alttcp_lock(an);
+		an->ctx.mib[AT_MIB_IN_ERRS]++;
+		alttcp_unlock(an);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	seg.tuple.laddr = alttcp_addr(ip_hdr(skb)->daddr);
+	seg.tuple.raddr = alttcp_addr(ip_hdr(skb)->saddr);
+
+	alttcp_lock(an);
+	input_locked(an, &seg);
+	alttcp_unlock(an);
+	consume_skb(skb);
+	return NF_STOLEN;
 }
 
 static unsigned int alttcp_local_out(void *priv, struct sk_buff *skb,
@@ -25,10 +145,6 @@ static unsigned int alttcp_local_out(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/*
- * Run after conntrack and the filter table have seen the packet, so that a
- * firewall rule dropping a segment also keeps it from alttcp.
- */
 static const struct nf_hook_ops alttcp_nf_ops[] = {
 	{
 		.hook = alttcp_local_in,

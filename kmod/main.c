@@ -10,6 +10,7 @@
 
 #include "netlink.h"
 #include "netns.h"
+#include "sock.h"
 
 static int __init alttcp_init(void)
 {
@@ -21,10 +22,15 @@ static int __init alttcp_init(void)
 	err = alttcp_genl_register();
 	if (err)
 		goto err_unregister_netns;
+	err = alttcp_socket_register();
+	if (err)
+		goto err_unregister_genl;
 
 	pr_info("alttcp: loaded\n");
 	return 0;
 
+err_unregister_genl:
+	alttcp_genl_unregister();
 err_unregister_netns:
 	alttcp_netns_unregister();
 	return err;
@@ -32,6 +38,7 @@ err_unregister_netns:
 
 static void __exit alttcp_exit(void)
 {
+	alttcp_socket_unregister();
 	alttcp_genl_unregister();
 	alttcp_netns_unregister();
 	pr_info("alttcp: unloaded\n");

@@ -339,6 +339,7 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 #define AT_SHUT_RDWR	2
 int at_shutdown(struct at_conn *c, int how, at_u64 now);
 void at_close(struct at_conn *c, at_u64 now);
+void at_conn_destroy(struct at_conn *c);
 void at_set_nodelay(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_keepalive(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_linger(struct at_conn *c, at_bool onoff, int secs);

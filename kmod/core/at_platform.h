@@ -55,6 +55,9 @@ typedef unsigned char at_bool;
 #define at_memcpy(d, s, n)	__builtin_memcpy((d), (s), (n))
 #define at_memset(d, c, n)	__builtin_memset((d), (c), (n))
 
+/* Keeps big on-stack structs of rare paths out of their callers' frames. */
+#define AT_NOINLINE		__attribute__((__noinline__))
+
 #define AT_MIN(a, b)		((a) < (b) ? (a) : (b))
 #define AT_MAX(a, b)		((a) > (b) ? (a) : (b))
 #define AT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -24,6 +24,13 @@
 #ifndef _ALTTCP_CORE_PARAMS_H
 #define _ALTTCP_CORE_PARAMS_H
 
+/*
+ * The kernel's <net/inet_timewait_sock.h> defines tw_reuse as a macro; the
+ * glue may include it before this header.
+ */
+#pragma push_macro("tw_reuse")
+#undef tw_reuse
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -109,5 +116,7 @@ static inline void at_params_init(struct at_params *p,
 #ifdef __cplusplus
 }
 #endif
+
+#pragma pop_macro("tw_reuse")
 
 #endif /* _ALTTCP_CORE_PARAMS_H */

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything that leaves the core: data and control segments of a
+ * connection, ACKs (immediate and delayed), RSTs, challenge ACKs.  The
+ * segment is described as header fields plus payload pieces pointing into
+ * the send ring; ops->emit turns it into a packet.
+ */
+#include "at_internal.h"
+
+at_u32 at_ts_now(at_u64 now, at_u32 off)
+{
+	/* 1 ms ticks, like Linux, offset per connection. */
+	return (at_u32)(now / AT_USEC_PER_MSEC) + off;
+}
+
+at_u16 at_rcv_window(struct at_conn *c, at_bool syn)
+{
+	at_u32 free = at_ring_free_space(&c->rcv_ring);
+	at_u32 w;
+
+	if (syn)
+		return (at_u16)AT_MIN(free, 65535U);
+	/*
+	 * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): while less than
+	 * min(buffer/2, MSS) is free, keep the right edge where it was, so
+	 * the window shrinks to zero instead of opening by crumbs.
+	 */
+	if (free < AT_MIN(c->rcv_ring.size / 2, c->adv_mss))
+		free = at_seq_gt(c->rcv_adv, c->rcv_nxt) ?
+		       AT_MIN(c->rcv_adv - c->rcv_nxt, free) : 0;
+	w = AT_MIN(free >> c->rcv_wscale, 65535U);
+	return (at_u16)w;
+}
+
+void at_emit(struct at_ctx *ctx, struct at_out *out)
+{
+	AT_INC(ctx, OUT_SEGS);
+	if (out->flags & AT_RST)
+		AT_INC(ctx, OUT_RSTS);
+	ctx->ops->emit(ctx->glue, out);
+}
+
+void at_out_init(const struct at_conn *c, struct at_out *out)
+{
+	at_memset(out, 0, sizeof(*out));
+	out->tuple = c->tuple;
+	/*
+	 * After a timeout snd_nxt goes back to snd_una (go-back-N), but the
+	 * peer may already hold more: only snd_max is surely in its window.
+	 */
+	out->seq = c->snd_max;
+	out->ack = c->rcv_nxt;
+	out->flags = AT_ACK;
+	out->conn_glue = c->glue;
+}
+
+static void add_ts(const struct at_conn *c, struct at_out *out, at_u64 now)
+{
+	if (!c->ts_ok)
+		return;
+	out->opt.present |= AT_OPT_TS;
+	out->opt.tsval = at_ts_now(now, c->ts_off);
+	out->opt.tsecr = c->ts_recent;
+}
+
+/* Stamp window, timestamps and SACK blocks, then send. */
+void at_emit_conn(struct at_conn *c, struct at_out *out, at_u64 now)
+{
+	at_bool syn = !!(out->flags & AT_SYN);
+	at_u32 edge;
+
+	out->window = at_rcv_window(c, syn);
+	add_ts(c, out, now);
+	if (c->sack_ok && !syn && !(out->flags & AT_RST))
+		out->opt.nr_sack = at_sack_blocks(c, out->opt.sack,
+						  c->ts_ok ? 3 : 4);
+	if (out->flags & AT_ACK) {
+		edge = c->rcv_nxt + ((at_u32)out->window <<
+				     (syn ? 0 : c->rcv_wscale));
+		c->rcv_adv = at_seq_max(c->rcv_adv, edge);
+		c->last_ack_sent = c->rcv_nxt;
+		c->delack_at = 0;
+		c->rcv_unacked = 0;
+		c->quick_ack = 0;
+	}
+	c->segs_out++;
+	at_emit(c->ctx, out);
+}
+
+void at_send_ack(struct at_conn *c, at_u64 now)
+{
+	struct at_out out;
+
+	at_out_init(c, &out);
+	at_emit_conn(c, &out, now);
+}
+
+void at_schedule_ack(struct at_conn *c, at_u64 now)
+{
+	/* RFC 5681 4.2: at least every second full-sized segment. */
+	at_u32 rcv_mss = c->adv_mss - (c->ts_ok ? AT_TS_OPT_LEN : 0);
+
+	if (c->quick_ack || c->rcv_unacked >= 2 * rcv_mss) {
+		at_send_ack(c, now);
+		return;
+	}
+	if (!c->delack_at)
+		c->delack_at = now + AT_DELACK_US;
+}
+
+static void syn_options(struct at_conn *c, struct at_out *out)
+{
+	out->opt.present |= AT_OPT_MSS;
+	out->opt.mss = (at_u16)c->adv_mss;
+	if (c->ws_want && (c->state == AT_SYN_SENT || c->ws_ok)) {
+		out->opt.present |= AT_OPT_WSCALE;
+		out->opt.wscale = c->rcv_wscale;
+	}
+	if (c->sack_want && (c->state == AT_SYN_SENT || c->sack_ok))
+		out->opt.present |= AT_OPT_SACK_OK;
+}
+
+/* SYN (SYN_SENT) or SYN+ACK (simultaneous open, SYN_RECV). */
+void at_send_syn(struct at_conn *c, at_u64 now)
+{
+	struct at_out out;
+	at_bool ts = c->state == AT_SYN_SENT ? c->ts_want : c->ts_ok;
+	at_bool synack = c->state != AT_SYN_SENT;
+
+	at_out_init(c, &out);
+	out.seq = c->iss;
+	out.flags = AT_SYN;
+	if (c->state != AT_SYN_SENT)
+		out.flags |= AT_ACK;
+	else
+		out.ack = 0;
+	syn_options(c, &out);
+	out.window = at_rcv_window(c, 1);
+	if (ts) {
+		out.opt.present |= AT_OPT_TS;
+		out.opt.tsval = at_ts_now(now, c->ts_off);
+		out.opt.tsecr = synack ? c->ts_recent : 0;
+	}
+	out.retransmit = c->retransmits > 0;
+	c->segs_out++;
+	if (c->snd_max == c->iss)
+		c->snd_max = c->iss + 1;
+	c->snd_nxt = c->iss + 1;
+	at_emit(c->ctx, &out);
+}
+
+at_u32 at_fin_seq(const struct at_conn *c)
+{
+	return c->snd_buf_seq + c->snd_ring.len;
+}
+
+static void count_retransmit(struct at_conn *c, const struct at_out *out)
+{
+	AT_INC(c->ctx, RETRANS_SEGS);
+	c->total_retrans++;
+	if (out->flags & AT_FIN)
+		AT_INC(c->ctx, FIN_RETRANSMITS);
+}
+
+/*
+ * Send the segment starting at seq with at most max payload bytes (FIN
+ * added when it fits); returns the sequence space it used.
+ */
+at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
+		       at_bool retrans, at_u64 now)
+{
+	at_u32 data_end = at_fin_seq(c);
+	at_u32 off = seq - c->snd_buf_seq;
+	at_u32 len = 0;
+	struct at_out out;
+
+	if (at_seq_lt(seq, data_end))
+		len = AT_MIN(data_end - seq, max);
+	at_out_init(c, &out);
+	out.seq = seq;
+	if (len) {
+		at_ring_pieces(&c->snd_ring, off, len, out.data, out.len);
+		if (seq + len == data_end)
+			out.flags |= AT_PSH;
+	}
+	if (c->shut_wr && seq + len == data_end)
+		out.flags |= AT_FIN;
+	if (!len && !(out.flags & AT_FIN))
+		return 0;
+	out.retransmit = retrans;
+	if (retrans)
+		count_retransmit(c, &out);
+	if (out.flags & AT_FIN)
+		c->fin_sent = 1;
+	/* A timeout's go-back-N resend may run past what was ever sent. */
+	c->snd_max = at_seq_max(c->snd_max, seq + len + !!(out.flags & AT_FIN));
+	at_emit_conn(c, &out, now);
+	return len + !!(out.flags & AT_FIN);
+}
+
+void at_send_rst_conn(struct at_conn *c, at_u64 now)
+{
+	struct at_out out;
+
+	(void)now;
+	at_out_init(c, &out);
+	out.flags = AT_RST | AT_ACK;
+	c->rst_sent = 1;
+	c->segs_out++;
+	at_emit(c->ctx, &out);
+}
+
+/* RFC 9293 3.10.7.1: the reset generated for a segment nobody wants. */
+void at_send_rst_reply(struct at_ctx *ctx, const struct at_seg *seg)
+{
+	struct at_out out;
+
+	if (seg->flags & AT_RST)
+		return;
+	at_memset(&out, 0, sizeof(out));
+	out.tuple = seg->tuple;
+	if (seg->flags & AT_ACK) {
+		out.seq = seg->ack;
+		out.flags = AT_RST;
+	} else {
+		out.seq = 0;
+		out.ack = seg->seq + seg->len + !!(seg->flags & AT_SYN) +
+			  !!(seg->flags & AT_FIN);
+		out.flags = AT_RST | AT_ACK;
+	}
+	at_emit(ctx, &out);
+}
+
+void at_input_no_conn(struct at_ctx *ctx, const struct at_seg *seg)
+{
+	AT_INC(ctx, IN_SEGS);
+	at_send_rst_reply(ctx, seg);
+}
+
+/* RFC 5961 section 7: a global budget per second keeps us from amplifying. */
+at_bool at_challenge_allowed(struct at_ctx *ctx, at_u64 now)
+{
+	if (now - ctx->challenge_window >= AT_USEC_PER_SEC) {
+		ctx->challenge_window = now;
+		ctx->challenge_count = 0;
+	}
+	if (ctx->challenge_count >= ctx->challenge_limit)
+		return 0;
+	ctx->challenge_count++;
+	return 1;
+}
+
+/*
+ * Answer to an out-of-window segment.  Two confused peers could ACK each
+ * other's ACKs forever, so bare segments get at most one answer per
+ * AT_OOW_RATELIMIT_US, like Linux's tcp_invalid_ratelimit.
+ */
+void at_send_dupack(struct at_conn *c, const struct at_seg *seg, at_u64 now)
+{
+	if (!seg->len && !(seg->flags & AT_SYN)) {
+		if (c->last_oow_ack && now - c->last_oow_ack < AT_OOW_RATELIMIT_US)
+			return;
+		c->last_oow_ack = now;
+	}
+	at_send_ack(c, now);
+}
+
+void at_send_challenge_ack(struct at_conn *c, at_u64 now)
+{
+	if (!at_challenge_allowed(c->ctx, now))
+		return;
+	AT_INC(c->ctx, CHALLENGE_ACKS);
+	at_send_ack(c, now);
+}
+
+static at_bool can_send_data(const struct at_conn *c)
+{
+	/* Closed from SYN_RECV: nothing (not even the FIN) before our SYN. */
+	if (!at_seq_gt(c->snd_una, c->iss))
+		return 0;
+	switch (c->state) {
+	case AT_ESTABLISHED:
+	case AT_CLOSE_WAIT:
+	case AT_FIN_WAIT1:
+	case AT_CLOSING:
+	case AT_LAST_ACK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* How much new data the windows allow at snd_nxt. */
+static at_u32 usable_window(const struct at_conn *c)
+{
+	at_u32 wnd_end = c->snd_una + c->snd_wnd;
+	at_u32 flight = at_in_flight(c);
+	at_u32 by_wnd, by_cwnd;
+
+	by_wnd = at_seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
+	if (c->in_recovery && c->sack_ok)
+		flight = at_sack_pipe(c);
+	by_cwnd = c->cwnd > flight ? c->cwnd - flight : 0;
+	return AT_MIN(by_wnd, by_cwnd);
+}
+
+/* Nagle (RFC 896) and sender-side SWS avoidance (RFC 9293 3.8.6.2.1). */
+static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail)
+{
+	if (len >= c->snd_mss)
+		return 0;
+	if (at_in_flight(c) == 0)
+		return len < avail && len < c->max_window / 2;
+	if (len < avail)
+		return 1;
+	return !c->nodelay && !c->shut_wr;
+}
+
+static at_bool retransmit_hole(struct at_conn *c, at_u64 now)
+{
+	at_u32 start, len;
+
+	if (!c->in_recovery || !c->sack_ok || at_sack_pipe(c) >= c->cwnd)
+		return 0;
+	if (!at_sack_next_hole(c, &start, &len))
+		return 0;
+	at_send_segment(c, start, len, 1, now);
+	c->rtx_next = start + len;
+	return 1;
+}
+
+static void arm_persist(struct at_conn *c, at_u64 now)
+{
+	if (c->rtx_at)
+		return;
+	c->persist = 1;
+	c->rtx_at = now + at_backoff(c, c->rto, c->probes_out);
+}
+
+/* Send what the windows, Nagle and the FIN allow. */
+void at_output(struct at_conn *c, at_u64 now)
+{
+	at_u32 data_end, avail, len, used;
+
+	if (!can_send_data(c))
+		return;
+	for (;;) {
+		if (retransmit_hole(c, now))
+			continue;
+		data_end = at_fin_seq(c);
+		avail = at_seq_lt(c->snd_nxt, data_end) ?
+			data_end - c->snd_nxt : 0;
+		if (!avail && !(c->shut_wr && c->snd_nxt == data_end))
+			break;
+		len = AT_MIN(AT_MIN(avail, c->snd_mss), usable_window(c));
+		if (avail && (!len || hold_small(c, len, avail))) {
+			/*
+			 * Stuck on the peer's window with nothing in flight:
+			 * only a probe can learn of a lost window update.
+			 */
+			if (!at_in_flight(c))
+				arm_persist(c, now);
+			break;
+		}
+		used = at_send_segment(c, c->snd_nxt, len,
+				       at_seq_lt(c->snd_nxt, c->snd_max), now);
+		if (!used)
+			break;
+		if (!c->rtt_pending && at_seq_ge(c->snd_nxt, c->snd_max)) {
+			c->rtt_pending = 1;
+			c->rtt_seq = c->snd_nxt;
+			c->rtt_time = now;
+		}
+		if (!at_in_flight(c))
+			c->una_stamp = now;
+		c->snd_nxt += used;
+		if (!c->rtx_at || c->persist) {
+			c->persist = 0;
+			c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
+		}
+	}
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+// Reliable data: bulk transfers through loss, reordering and duplication,
+// a property test over seeds, flow control, SACK, Nagle, delayed ACKs,
+// and the retransmission limits (retries2, TCP_USER_TIMEOUT).
+#include "helpers.h"
+
+#include <cstdlib>
+
+using namespace t;
+
+namespace {
+
+struct Opts {
+	uint64_t seed = 1;
+	size_t up = 0, down = 0;	// bytes client->server, server->client
+	double loss = 0, reorder = 0, dup = 0;
+	bool sack = true, ts = true, ws = true;
+	uint32_t sndbuf = 0, rcvbuf = 0;
+	uint16_t mtu = 1500;
+	bool nodelay = false;
+	uint64_t delay = 5 * kMs;
+	uint64_t bw = 100000000;
+	uint64_t limit = 3600 * kSec;
+};
+
+struct Result {
+	bool done = false;
+	bool up_ok = false, down_ok = false;
+	uint64_t took = 0;
+	uint64_t retrans = 0;
+	std::string why;
+};
+
+Result Transfer(const Opts &o)
+{
+	auto p = Params([&](at_params &q) {
+		q.sack = o.sack;
+		q.timestamps = o.ts;
+		q.window_scaling = o.ws;
+	});
+	Net n(p, p, o.seed);
+	n.s.link.delay = o.delay;
+	n.s.link.bandwidth_bps = o.bw;
+	for (sim::Host *h : {&n.a, &n.b}) {
+		h->cfg.sndbuf = o.sndbuf;
+		h->cfg.rcvbuf = o.rcvbuf;
+		h->cfg.mtu = o.mtu;
+	}
+	auto up = Pattern(o.up, (uint32_t)o.seed);
+	auto down = Pattern(o.down, (uint32_t)o.seed + 1);
+	n.b.on_accept = [&](sim::App *s) {
+		if (o.nodelay)
+			at_set_nodelay(s->c, 1, n.s.now);
+		s->Send(down.data(), down.size());
+		s->shutdown_when_sent = true;	// half-close, keep reading
+		s->close_on_eof = true;
+	};
+	n.Listen();
+	n.s.loss = o.loss;
+	n.s.reorder = o.reorder;
+	n.s.dup = o.dup;
+	uint64_t t0 = n.s.now;
+	n.Connect();
+	if (o.nodelay)
+		at_set_nodelay(n.cli->c, 1, n.s.now);
+	n.cli->Send(up.data(), up.size());
+	n.cli->shutdown_when_sent = true;
+	n.cli->close_on_eof = true;
+	Result r;
+	r.done = n.Run([&] {
+		sim::App *s = n.Server();
+		return s && s->eof && n.cli->eof && s->released && n.cli->released;
+	}, o.limit);
+	r.took = n.s.now - t0;
+	r.up_ok = n.Server() && n.Server()->rx == up;
+	r.down_ok = n.cli->rx == down;
+	if (!r.up_ok && n.Server())
+		r.why += "up: got " + std::to_string(n.Server()->rx.size()) + " of " +
+			 std::to_string(up.size()) + "\n";
+	r.retrans = n.a.mib(AT_MIB_RETRANS_SEGS) + n.b.mib(AT_MIB_RETRANS_SEGS);
+	if (!r.done && getenv("ALTTCP_TRACE"))
+		fprintf(stderr, "%s", Trace(n.s).c_str());
+	if (!r.done)
+		r.why = "client:\n" + Events(n.a) + "server:\n" + Events(n.b);
+	return r;
+}
+
+void Bulk64MiB(double loss)
+{
+	Opts o;
+	o.seed = sim::SeedFromEnv(42);
+	SCOPED_TRACE("seed " + std::to_string(o.seed) + " (replay with ALTTCP_SEED)");
+	o.up = 64u << 20;
+	o.loss = loss;
+	o.reorder = loss;
+	o.dup = loss;
+	o.rcvbuf = o.sndbuf = 1 << 20;
+	Result r = Transfer(o);
+	ASSERT_TRUE(r.done) << r.why;
+	EXPECT_TRUE(r.up_ok) << r.why;
+	EXPECT_GT(r.retrans, 0u);
+	printf("64 MiB at %.0f%% loss/reorder/dup: %.1f s virtual, %lu retransmits\n",
+	       loss * 100, (double)r.took / kSec, (unsigned long)r.retrans);
+}
+
+}  // namespace
+
+TEST(Data, Bulk64MiBByteExactThrough1PercentLossReorderDup)
+{
+	Bulk64MiB(0.01);
+}
+
+TEST(Data, Bulk64MiBByteExactThrough5PercentLossReorderDup)
+{
+	Bulk64MiB(0.05);
+}
+
+TEST(Data, PropertyEveryTransferCompletesByteExact)
+{
+	uint64_t only = sim::SeedFromEnv(0);
+	int n = only ? 1 : 300;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t seed = only ? only : 1000 + i;
+		std::mt19937_64 g(seed);
+		Opts o;
+		o.seed = seed;
+		o.up = g() % 150000;
+		o.down = g() % 60000;
+		o.loss = (g() % 12) / 100.0;
+		o.reorder = (g() % 10) / 100.0;
+		o.dup = (g() % 5) / 100.0;
+		o.sack = g() % 2;
+		o.ts = g() % 2;
+		o.ws = g() % 2;
+		o.nodelay = g() % 2;
+		o.sndbuf = 2048 + g() % 100000;
+		o.rcvbuf = 2048 + g() % 100000;
+		o.mtu = 300 + g() % 1300;
+		o.delay = (1 + g() % 50) * kMs;
+		o.bw = (g() % 2) ? 0 : 10000000;
+		SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with ALTTCP_SEED=" +
+			     std::to_string(seed) + ")");
+		Result r = Transfer(o);
+		ASSERT_TRUE(r.done) << r.why;
+		ASSERT_TRUE(r.up_ok);
+		ASSERT_TRUE(r.down_ok);
+	}
+}
+
+TEST(Data, ZeroWindowPersistProbesThenResume)
+{
+	Net n;
+	n.b.cfg.rcvbuf = 8192;
+	ASSERT_TRUE(n.Open());
+	sim::App *s = n.Server();
+	s->auto_read = false;
+	auto data = Pattern(100000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(10 * kSec);
+	EXPECT_EQ(s->Info().rx_queue, 8192u);
+	auto zero = n.From(B, [](const Cap &c) { return c.window == 0; });
+	ASSERT_FALSE(zero.empty());
+	// Probes: out-of-window pure ACKs from the sender, backing off.
+	auto probes = n.From(A, [&](const Cap &c) { return c.t > zero[0].t && c.len == 0; });
+	ASSERT_GE(probes.size(), 4u);
+	EXPECT_GT(probes[3].t - probes[2].t, probes[2].t - probes[1].t);
+	EXPECT_EQ(n.cli->Info().timer, AT_TIMER_PERSIST);
+	EXPECT_EQ(n.cli->state(), AT_ESTABLISHED);
+	// Lose the window update: the next probe finds the open window.
+	n.s.Drop([](const Cap &c) { return c.src == B && c.window > 0; });
+	s->auto_read = true;
+	n.b.Pump(n.s.now);
+	ASSERT_TRUE(n.Run([&] { return s->rx.size() == data.size(); }, 120 * kSec));
+	EXPECT_EQ(s->rx, data);
+}
+
+TEST(Data, PersistProbingOfLivePeerNeverGivesUp)
+{
+	Net n(Params([](at_params &p) { p.retries2 = 3; }));
+	n.b.cfg.rcvbuf = 4096;
+	ASSERT_TRUE(n.Open());
+	n.Server()->auto_read = false;
+	auto data = Pattern(50000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(3600 * kSec);
+	EXPECT_EQ(n.cli->state(), AT_ESTABLISHED);
+}
+
+static uint64_t TimeWithHoles(bool sack)
+{
+	Net n(Params([&](at_params &p) { p.sack = sack; }),
+	      Params([&](at_params &p) { p.sack = sack; }));
+	n.s.link.delay = 20 * kMs;
+	n.s.link.bandwidth_bps = 50000000;
+	n.a.cfg.sndbuf = n.b.cfg.rcvbuf = 1 << 20;
+	EXPECT_TRUE(n.Open());
+	for (int k : {30, 34, 38, 42, 46})
+		n.s.Drop([](const Cap &c) { return c.src == A && c.len > 0; }, k);
+	auto data = Pattern(2 << 20);
+	uint64_t t0 = n.s.now;
+	n.cli->Send(data.data(), data.size());
+	EXPECT_TRUE(n.Run([&] { return n.Server()->rx.size() == data.size(); }, 600 * kSec));
+	EXPECT_EQ(n.Server()->rx, data);
+	return n.s.now - t0;
+}
+
+TEST(Data, SackRecoveryIsFasterThanNewReno)
+{
+	uint64_t with = TimeWithHoles(true);
+	uint64_t without = TimeWithHoles(false);
+	printf("5 holes in one window: SACK %.3f s, NewReno %.3f s\n",
+	       (double)with / kSec, (double)without / kSec);
+	EXPECT_LT(with, without);
+}
+
+TEST(Data, FastRetransmitOnThreeDupacksBeforeRto)
+{
+	Net n;
+	n.a.cfg.sndbuf = 1 << 20;
+	ASSERT_TRUE(n.Open());
+	n.s.Drop([](const Cap &c) { return c.src == A && c.len > 0; }, 5);
+	auto data = Pattern(200000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(kSec);
+	EXPECT_EQ(n.Server()->rx, data);
+	auto lost = n.From(A, [](const Cap &c) { return c.dropped; })[0];
+	auto rtx = n.From(A, [&](const Cap &c) { return c.retransmit && c.seq == lost.seq; });
+	ASSERT_EQ(rtx.size(), 1u);
+	EXPECT_LT(rtx[0].t - lost.t, 100 * kMs);	// well before the 200 ms RTO
+}
+
+TEST(Data, NagleCoalescesSmallWritesNodelayDoesNot)
+{
+	for (bool nodelay : {false, true}) {
+		Net n;
+		ASSERT_TRUE(n.Open());
+		at_set_nodelay(n.cli->c, nodelay, n.s.now);
+		for (int i = 0; i < 10; i++)
+			n.cli->Send("0123456789");
+		n.s.RunFor(kSec);
+		auto segs = n.From(A, [](const Cap &c) { return c.len > 0; });
+		EXPECT_EQ(segs.size(), nodelay ? 10u : 2u) << "nodelay " << nodelay;
+		EXPECT_EQ(n.Server()->rx.size(), 100u);
+	}
+}
+
+TEST(Data, DelayedAckWaits40msButAcksEverySecondFullSegment)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.cli->Send("warm-up");	// first read opens the window beyond 64 KiB
+	n.s.RunFor(kSec);
+	n.cli->Send("x");
+	n.s.RunFor(kSec);
+	auto d = n.From(A, [](const Cap &c) { return c.len == 1; })[0];
+	auto ack = n.From(B, [&](const Cap &c) { return c.t > d.t; })[0];
+	EXPECT_EQ(ack.t - d.t, 1 * kMs + 40 * kMs);
+	auto big = Pattern(2 * 1448);
+	size_t before = n.s.caps.size();
+	n.cli->Send(big.data(), big.size());
+	n.s.RunFor(kSec);
+	std::vector<Cap> after(n.s.caps.begin() + before, n.s.caps.end());
+	ASSERT_GE(after.size(), 3u);
+	EXPECT_EQ(after[2].src, B);
+	EXPECT_EQ(after[2].t, after[1].t + kMs);	// immediate
+}
+
+TEST(Data, Retries2AbortsWhenDataIsNeverAcked)
+{
+	Net n(Params([](at_params &p) { p.retries2 = 5; }));
+	ASSERT_TRUE(n.Open());
+	n.s.DropAll([](const Cap &c) { return c.src == B; });
+	n.cli->Send("lost forever");
+	n.s.RunFor(600 * kSec);
+	EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
+	EXPECT_TRUE(HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_RETRANSMIT_TIMEOUT));
+	auto d = n.From(A, [](const Cap &c) { return c.len > 0; });
+	ASSERT_EQ(d.size(), 6u);	// first send + retries2
+	// RTO doubles each time: 200, 400, 800 ... ms
+	for (size_t i = 2; i < d.size(); i++)
+		EXPECT_EQ(d[i].t - d[i - 1].t, 2 * (d[i - 1].t - d[i - 2].t));
+	EXPECT_EQ(n.a.mib(AT_MIB_ABORT_ON_TIMEOUT), 1u);
+}
+
+TEST(Data, UserTimeoutAbortsOnTime)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	at_overrides o;
+	at_overrides_unset(&o);
+	o.user_timeout_ms = 5000;
+	at_set_overrides(n.cli->c, &o, n.s.now);
+	n.s.DropAll([](const Cap &c) { return c.src == B; });
+	uint64_t t0 = n.s.now;
+	n.cli->Send("never acked");
+	n.s.RunFor(60 * kSec);
+	EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
+	EXPECT_TRUE(HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_USER_TIMEOUT));
+	EXPECT_EQ(n.cli->closed_at - t0, 5 * kSec);
+}
+
+TEST(Data, RtoFollowsRfc6298)
+{
+	Net n;
+	n.s.link.delay = 50 * kMs;
+	ASSERT_TRUE(n.Open());
+	auto data = Pattern(50000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(5 * kSec);
+	auto i = n.cli->Info();
+	// RTT 100 ms: srtt converges near it, RTO = srtt + 4 rttvar >= 200 ms.
+	EXPECT_NEAR((double)i.rtt_us, 100000.0, 15000.0);
+	EXPECT_GE(i.rto_us, 200000u);
+	EXPECT_LE(i.rto_us, 400000u);
+	EXPECT_EQ(n.Server()->rx, data);
+}
+
+TEST(Data, WindowScalingAllowsLargeWindow)
+{
+	Net n;
+	n.s.link.delay = 50 * kMs;
+	n.a.cfg.sndbuf = n.b.cfg.rcvbuf = 4 << 20;
+	ASSERT_TRUE(n.Open());
+	auto data = Pattern(8 << 20);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(3 * kSec);
+	auto i = n.cli->Info();
+	EXPECT_GT(i.snd_wnd, 65535u);
+	EXPECT_GT(i.snd_wscale, 0);
+	n.s.RunFor(60 * kSec);
+	EXPECT_EQ(n.Server()->rx, data);
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data transfer: send, receive, poll and the queue ioctls.
+ *
+ * The send and receive buffers belong to the core, which is only called
+ * under a spinlock, so user memory is copied through a bounce buffer
+ * outside it: copy_from_iter(), then at_send(); at_recv(), then
+ * copy_to_iter().
+ */
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "io.h"
+#include "netns.h"
+#include "obj.h"
+#include "sock.h"
+
+#define ALTTCP_BOUNCE_MAX	(64 * 1024)
+
+struct conn_view {
+	bool gone;		/* no connection (any more) */
+	bool listening;
+	bool eof;		/* a read would return 0 once the data is read */
+	int err;
+	u32 readable;
+	u32 send_space;
+	int state;
+};
+
+/* One consistent look at the connection, for poll and the wait loops. */
+static void conn_view(struct alttcp_sock *as, struct conn_view *v)
+{
+	struct at_conn *c;
+	u8 dummy;
+
+	memset(v, 0, sizeof(*v));
+	alttcp_lock(as->an);
+	c = as->conn;
+	if (!c) {
+		v->gone = true;
+		v->state = TCP_CLOSE;
+		goto out_unlock;
+	}
+	v->state = at_conn_state(c);
+	v->listening = v->state == TCP_LISTEN;
+	if (v->listening) {
+		v->readable = alttcp_accept_queue_len(c);
+		goto out_unlock;
+	}
+	v->err = at_conn_error(c);
+	v->readable = at_conn_readable(c);
+	v->send_space = at_conn_send_space(c);
+	/* A zero-length peek answers 0 exactly at end of stream. */
+	v->eof = !v->listening && at_recv(c, &dummy, 0, true, alttcp_now()) == 0;
+out_unlock:
+	alttcp_unlock(as->an);
+}
+
+static bool can_read(struct alttcp_sock *as)
+{
+	struct conn_view v;
+
+	conn_view(as, &v);
+	return v.gone || v.readable || v.eof || v.err ||
+	       READ_ONCE(as->inet.sk.sk_err);
+}
+
+static bool can_write(struct alttcp_sock *as)
+{
+	struct conn_view v;
+
+	conn_view(as, &v);
+	return v.gone || v.err || v.send_space ||
+	       (v.state != TCP_ESTABLISHED && v.state != TCP_CLOSE_WAIT &&
+		v.state != TCP_SYN_SENT && v.state != TCP_SYN_RECV);
+}
+
+static long send_locked(struct alttcp_sock *as, const void *buf, size_t len)
+{
+	long n;
+
+	alttcp_lock(as->an);
+	if (as->conn) {
+		n = at_send(as->conn, buf, len, alttcp_now());
+		alttcp_obj_mark(alttcp_obj_of(as->conn));
+	} else {
+		n = as->inet.sk.sk_socket &&
+		    as->inet.sk.sk_socket->state == SS_UNCONNECTED ?
+		    -ENOTCONN : -EPIPE;
+	}
+	alttcp_unlock(as->an);
+	return n;
+}
+
+int alttcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct alttcp_sock *as = alttcp_sk(sk);
+	int flags = msg->msg_flags;
+	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	size_t copied = 0, bufsize = min_t(size_t, size, ALTTCP_BOUNCE_MAX);
+	void *buf;
+	long err = 0;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	buf = kmalloc(max_t(size_t, bufsize, 1), GFP_KERNEL);
+	if (!buf)
+		return -ENOBUFS;
+
+	while (copied < size) {
+		size_t chunk = min(size - copied, bufsize);
+		long n;
+
+		if (copy_from_iter(buf, chunk, &msg->msg_iter) != chunk) {
+			err = -EFAULT;
+			break;
+		}
+		n = send_locked(as, buf, chunk);
+		if (n > 0) {
+			iov_iter_revert(&msg->msg_iter, chunk - n);
+			copied += n;
+			continue;
+		}
+		iov_iter_revert(&msg->msg_iter, chunk);
+		if (n != -EAGAIN) {
+			err = n;
+			break;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		timeo = wait_event_interruptible_timeout(*sk_sleep(sk),
+							 can_write(as), timeo);
+		if (timeo < 0) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+	}
+	kfree(buf);
+
+	if (copied)
+		return copied;
+	if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	return err;
+}
+
+static long recv_locked(struct alttcp_sock *as, void *buf, size_t len,
+			bool peek)
+{
+	struct sock *sk = &as->inet.sk;
+	long n;
+
+	alttcp_lock(as->an);
+	if (as->conn) {
+		n = at_recv(as->conn, buf, len, peek, alttcp_now());
+		alttcp_obj_mark(alttcp_obj_of(as->conn));
+	} else if (sk->sk_socket && sk->sk_socket->state == SS_UNCONNECTED) {
+		n = -ENOTCONN;
+	} else {
+		n = 0;		/* the connection is over: end of stream */
+	}
+	alttcp_unlock(as->an);
+	return n;
+}
+
+int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+		   int flags)
+{
+	struct sock *sk = sock->sk;
+	struct alttcp_sock *as = alttcp_sk(sk);
+	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	size_t target = sock_rcvlowat(sk, flags & MSG_WAITALL, size);
+	size_t copied = 0, bufsize = min_t(size_t, size, ALTTCP_BOUNCE_MAX);
+	bool peek = flags & MSG_PEEK;
+	void *buf;
+	long err = 0;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EINVAL;
+	if (!size)
+		return 0;
+	buf = kmalloc(bufsize, GFP_KERNEL);
+	if (!buf)
+		return -ENOBUFS;
+
+	while (copied < size) {
+		long n = recv_locked(as, buf, min(size - copied, bufsize), peek);
+
+		if (n > 0) {
+			if (copy_to_iter(buf, n, &msg->msg_iter) != n) {
+				err = -EFAULT;
+				break;
+			}
+			copied += n;
+			if (peek || copied >= target)
+				break;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (n != -EAGAIN) {
+			/* A reset is reported once, then reads see the end. */
+			err = sock_error(sk) ? : n;
+			break;
+		}
+		if (copied >= target)
+			break;
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		timeo = wait_event_interruptible_timeout(*sk_sleep(sk),
+							 can_read(as), timeo);
+		if (timeo < 0) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+	}
+	kfree(buf);
+	return copied ? copied : err;
+}
+
+/* As tcp_poll(): what an application would expect of a TCP socket. */
+__poll_t alttcp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct alttcp_sock *as = alttcp_sk(sk);
+	u8 shutdown = READ_ONCE(sk->sk_shutdown);
+	struct conn_view v;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	conn_view(as, &v);
+
+	if (v.listening)
+		return v.readable ? EPOLLIN | EPOLLRDNORM : 0;
+	if (v.state == TCP_SYN_SENT || v.state == TCP_SYN_RECV)
+		return READ_ONCE(sk->sk_err) ? EPOLLERR : 0;
+
+	if (v.gone || (shutdown == SHUTDOWN_MASK && v.eof))
+		mask |= EPOLLHUP;
+	if (v.eof || v.gone || (shutdown & RCV_SHUTDOWN))
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (v.readable)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (v.gone || (shutdown & SEND_SHUTDOWN) || v.send_space)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (v.err || READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+int alttcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct alttcp_sock *as = alttcp_sk(sock->sk);
+	struct at_conn_info info;
+	int answer;
+
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+
+	alttcp_lock(as->an);
+	if (!as->conn) {
+		answer = 0;
+	} else if (at_conn_state(as->conn) == TCP_LISTEN) {
+		alttcp_unlock(as->an);
+		return -EINVAL;
+	} else {
+		at_conn_info(as->conn, alttcp_now(), &info);
+		answer = cmd == SIOCINQ ? info.rx_queue : info.tx_queue;
+	}
+	alttcp_unlock(as->an);
+	return put_user(answer, (int __user *)arg);
+}

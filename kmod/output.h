@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ALTTCP_OUTPUT_H
+#define _ALTTCP_OUTPUT_H
+
+#include <linux/types.h>
+
+#include "alttcp_core.h"
+
+struct alttcp_net;
+
+void alttcp_output(struct alttcp_net *an, const struct at_out *out);
+int alttcp_route_mtu(struct alttcp_net *an, __be32 daddr, __be32 *saddr,
+		     u16 *mtu);
+
+#endif /* _ALTTCP_OUTPUT_H */
