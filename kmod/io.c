@@ -82,10 +82,15 @@ static bool can_write(struct alttcp_sock *as)
 
 static long send_locked(struct alttcp_sock *as, const void *buf, size_t len)
 {
+	struct sock *sk = &as->inet.sk;
 	long n;
 
 	alttcp_lock(as->an);
-	if (as->conn) {
+	if (as->conn && at_conn_state(as->conn) == TCP_CLOSE &&
+	    sk->sk_socket && sk->sk_socket->state != SS_UNCONNECTED) {
+		/* As Linux: the reset is reported once, then EPIPE. */
+		n = sock_error(sk) ? : -EPIPE;
+	} else if (as->conn) {
 		n = at_send(as->conn, buf, len, alttcp_now());
 		alttcp_obj_mark(alttcp_obj_of(as->conn));
 	} else {
@@ -159,7 +164,11 @@ static long recv_locked(struct alttcp_sock *as, void *buf, size_t len,
 	long n;
 
 	alttcp_lock(as->an);
-	if (as->conn) {
+	if (as->conn && at_conn_state(as->conn) == TCP_CLOSE &&
+	    !at_conn_readable(as->conn)) {
+		/* The reset is reported once; then reads see the end. */
+		n = sock_error(sk);
+	} else if (as->conn) {
 		n = at_recv(as->conn, buf, len, peek, alttcp_now());
 		alttcp_obj_mark(alttcp_obj_of(as->conn));
 	} else if (sk->sk_socket && sk->sk_socket->state == SS_UNCONNECTED) {
@@ -207,8 +216,7 @@ int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		if (n == 0)
 			break;
 		if (n != -EAGAIN) {
-			/* A reset is reported once, then reads see the end. */
-			err = sock_error(sk) ? : n;
+			err = n;
 			break;
 		}
 		if (copied >= target)
@@ -236,6 +244,7 @@ __poll_t alttcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 	u8 shutdown = READ_ONCE(sk->sk_shutdown);
 	struct conn_view v;
 	__poll_t mask = 0;
+	bool closed;
 
 	sock_poll_wait(file, sock, wait);
 	conn_view(as, &v);
@@ -245,13 +254,14 @@ __poll_t alttcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 	if (v.state == TCP_SYN_SENT || v.state == TCP_SYN_RECV)
 		return READ_ONCE(sk->sk_err) ? EPOLLERR : 0;
 
-	if (v.gone || (shutdown == SHUTDOWN_MASK && v.eof))
+	closed = v.gone || v.state == TCP_CLOSE;
+	if (closed || (shutdown == SHUTDOWN_MASK && v.eof))
 		mask |= EPOLLHUP;
-	if (v.eof || v.gone || (shutdown & RCV_SHUTDOWN))
+	if (v.eof || closed || (shutdown & RCV_SHUTDOWN))
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (v.readable)
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (v.gone || (shutdown & SEND_SHUTDOWN) || v.send_space)
+	if (closed || (shutdown & SEND_SHUTDOWN) || v.send_space)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (v.err || READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;

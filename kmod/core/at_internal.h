@@ -56,7 +56,7 @@ struct at_conn {
 		in_recovery:1, rcv_fin:1, rcv_fin_pending:1, rtt_pending:1,
 		persist:1, accepted:1, quick_ack:1, fin_acked:1, rst_sent:1,
 		ts_want:1, sack_want:1, ws_want:1, iss_set:1,
-		dead:1, fin_sent:1, from_cookie:1, counted_estab:1;
+		dead:1, fin_sent:1, from_cookie:1, syn_acked:1;
 	int err;
 	int linger_secs;
 	struct at_overrides ov;

@@ -65,6 +65,7 @@ void at_syn_sent_input(struct at_conn *c, struct at_seg *seg, at_u64 now)
 		return;
 	}
 	c->snd_una = seg->ack;
+	c->syn_acked = 1;
 	if (!c->retransmits)
 		at_rtt_sample(c, (at_u32)(now - c->rtt_time));
 	c->retransmits = 0;

@@ -276,7 +276,7 @@ void at_send_challenge_ack(struct at_conn *c, at_u64 now)
 static at_bool can_send_data(const struct at_conn *c)
 {
 	/* Closed from SYN_RECV: nothing (not even the FIN) before our SYN. */
-	if (!at_seq_gt(c->snd_una, c->iss))
+	if (!c->syn_acked)
 		return 0;
 	switch (c->state) {
 	case AT_ESTABLISHED:

@@ -299,6 +299,7 @@ void at_ack_received(struct at_conn *c, const struct at_seg *seg,
 		return;
 	}
 	acked = ack - c->snd_una;
+	c->syn_acked = 1;	/* the SYN is the first thing any ACK covers */
 	drop_acked(c, ack);
 	c->snd_una = ack;
 	if (at_seq_lt(c->snd_nxt, ack))
@@ -427,7 +428,7 @@ void at_rtx_timeout(struct at_conn *c, at_u64 now)
 	at_u32 used;
 
 	if (c->state == AT_SYN_SENT || c->state == AT_SYN_RECV ||
-	    !at_seq_gt(c->snd_una, c->iss)) {
+	    !c->syn_acked) {
 		syn_timeout(c, now);
 		return;
 	}
