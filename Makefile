@@ -16,10 +16,10 @@ VM_OUT     ?= build/vm
 
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)/kmod W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
 
-.PHONY: all deps module ctl core-tests check check-unit check-vm selftest \
+.PHONY: all deps module ctl core-tests selftests-tools check check-unit check-vm selftest \
 	run sparse checkpatch bench-core clean help
 
-all: module ctl core-tests
+all: module ctl core-tests selftests-tools
 
 help:
 	@echo "make deps        install every Debian package the project needs"
@@ -46,6 +46,9 @@ sparse:
 checkpatch:
 	scripts/checkpatch.sh
 
+selftests-tools:
+	$(MAKE) -C selftests
+
 ctl:
 	cmake -S ctl -B $(CTL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(CTL_BUILD) -j$(JOBS)
@@ -71,16 +74,17 @@ check-unit:
 		ctest --test-dir $(CORE_BUILD) --output-on-failure -j$(JOBS); \
 	fi
 
-check-vm: module ctl
+check-vm: module ctl selftests-tools
 	selftests/vm/run.sh -m kmod/alttcp.ko -o $(VM_OUT)
 
-selftest: module ctl
+selftest: module ctl selftests-tools
 	@test -n "$(T)" || { echo "Error: name the test: make selftest T=config.sh" >&2; exit 1; }
 	selftests/vm/run.sh -m kmod/alttcp.ko -o $(VM_OUT) $(T)
 
-run: deps module ctl
+run: deps module ctl selftests-tools
 	selftests/vm/run.sh -m kmod/alttcp.ko -o build/run demo.sh
 
 clean:
 	-$(MAKE) $(KBUILD_ARGS) clean 2>/dev/null
+	-$(MAKE) -C selftests clean
 	rm -rf build $(CTL_BUILD) $(CORE_BUILD) kmod/core/bench/build
