@@ -28,7 +28,15 @@ static const struct nla_policy alttcp_cfg_policy[ALTTCP_CFG_MAX + 1] = {
 
 static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
 	[ALTTCP_A_CONFIG] = NLA_POLICY_NESTED(alttcp_cfg_policy),
+	/* Only ever sent by the kernel. */
+	[ALTTCP_A_STATS] = { .type = NLA_REJECT },
 };
+
+/* The core counts in the uapi's order; the build fails if they drift. */
+#define AT_MIB_CHECK(id, name) \
+	static_assert((int)AT_MIB_##id == (int)ALTTCP_MIB_##id, "counter " name);
+AT_MIBS(AT_MIB_CHECK)
+static_assert((int)AT_MIB_MAX == (int)__ALTTCP_MIB_MAX, "counter count");
 
 static struct genl_family alttcp_genl_family;
 
@@ -210,6 +218,71 @@ static int alttcp_set_config(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int put_stats(struct sk_buff *skb, const u64 *mib)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, ALTTCP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < AT_MIB_MAX; i++) {
+		if (nla_put_u64_64bit(skb, ALTTCP_STATS_ATTR(i), mib[i],
+				      ALTTCP_STATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int alttcp_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	u64 mib[AT_MIB_MAX];
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	/* One snapshot: the counters move together under the lock. */
+	alttcp_lock(an);
+	memcpy(mib, an->ctx.mib, sizeof(mib));
+	alttcp_unlock(an);
+
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
+				ALTTCP_CMD_GET_STATS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free_reply;
+	}
+	err = put_stats(reply, mib);
+	if (err)
+		goto err_free_reply;
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_free_reply:
+	nlmsg_free(reply);
+	return err;
+}
+
+static int alttcp_reset_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	unsigned int i;
+
+	alttcp_lock(an);
+	for (i = 0; i < AT_MIB_MAX; i++)
+		if (i != AT_MIB_CURR_ESTAB)
+			an->ctx.mib[i] = 0;
+	alttcp_unlock(an);
+	return 0;
+}
+
 static const struct genl_ops alttcp_genl_ops[] = {
 	{
 		.cmd = ALTTCP_CMD_GET_CONFIG,
@@ -218,6 +291,15 @@ static const struct genl_ops alttcp_genl_ops[] = {
 	{
 		.cmd = ALTTCP_CMD_SET_CONFIG,
 		.doit = alttcp_set_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ALTTCP_CMD_GET_STATS,
+		.doit = alttcp_get_stats,
+	},
+	{
+		.cmd = ALTTCP_CMD_RESET_STATS,
+		.doit = alttcp_reset_stats,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

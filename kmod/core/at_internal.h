@@ -156,7 +156,8 @@ struct at_req {
 	at_u8 snd_wscale;
 	at_u8 rcv_wscale;
 	at_u8 retrans;
-	unsigned char ts_ok:1, sack_ok:1, ws_ok:1;
+	unsigned char ts_ok:1, sack_ok:1, ws_ok:1, sent:1;
+	at_u32 sent_us;		/* first SYN+ACK, low bits: RTT sample */
 };
 
 /* A compact TIME_WAIT entry (or orphaned FIN_WAIT_2 would fit too). */

@@ -139,6 +139,7 @@ void at_req_send_synack(struct at_req *r, at_bool retrans, at_u64 now)
 	if (retrans) {
 		AT_INC(ctx, RETRANS_SEGS);
 		AT_INC(ctx, SYNACK_RETRANSMITS);
+		r->sent = 0;	/* the ACK may answer either copy */
 	}
 	at_emit(ctx, &out);
 }
@@ -213,6 +214,8 @@ static AT_NOINLINE void queue_req(struct at_conn *l, const struct at_seg *seg,
 	req_event(r, AT_EV_REQ_NEW, AT_LISTEN, AT_SYN_RECV, AT_R_NONE, NULL);
 	req_event(r, AT_EV_STATE, AT_LISTEN, AT_SYN_RECV, AT_R_SYN_RECEIVED,
 		  NULL);
+	r->sent = 1;
+	r->sent_us = (at_u32)now;
 	at_req_send_synack(r, 0, now);
 }
 
@@ -271,6 +274,9 @@ struct at_conn *at_child_create(struct at_conn *l, const struct at_seg *seg,
 	c->rcv_wscale = r->rcv_wscale;
 	c->una_stamp = now;
 	at_conn_init_mss(c);
+	/* Like Linux's tcp_synack_rtt_meas: Karn forbids it after a resend. */
+	if (r->sent && !r->retrans)
+		at_rtt_sample(c, (at_u32)now - r->sent_us);
 	c->state = AT_SYN_RECV;
 	c->listener = l;
 	AT_INC(l->ctx, PASSIVE_OPENS);
@@ -375,6 +381,7 @@ void at_listen_input(struct at_conn *l, struct at_seg *seg, at_u64 now)
 	if (seg->flags & AT_SYN)
 		syn_input(l, seg, now);
 }
+
 
 void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
 {

@@ -246,6 +246,9 @@ static void on_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
 		return;
 	}
 	c->dupacks = 0;
+	/* Drag recover along so the RFC 6582 test survives sequence wrap. */
+	if (at_seq_lt(c->recover, c->snd_una))
+		c->recover = c->snd_una;
 	if (c->cwnd < c->ssthresh)
 		c->cwnd += AT_MIN(acked, c->snd_mss);
 	else

@@ -35,6 +35,16 @@
  *     names the attribute and the reason.  Unknown attributes are rejected
  *     (strict validation).
  *
+ * ALTTCP_CMD_GET_STATS
+ *     Any user.  The reply carries one ALTTCP_A_STATS nest with every
+ *     counter of the namespace: attribute type ALTTCP_STATS_ATTR(id) for
+ *     counter id ALTTCP_MIB_*, a u64 (padded with ALTTCP_STATS_PAD).
+ *     Counter ids are stable; new ones are only ever appended.
+ *
+ * ALTTCP_CMD_RESET_STATS
+ *     Needs CAP_NET_ADMIN in the user namespace that owns the network
+ *     namespace.  Zeroes every counter but the gauge CurrEstab.
+ *
  * Values are validated exactly as the sysctls are; Documentation/alttcp.rst
  * lists every bound.  ALTTCP_STATE_* follow Linux's TCP_* numbering so that
  * tools which know `ss` need no new table; ALTTCP_MIB_* name the per-netns
@@ -55,6 +65,8 @@ enum alttcp_cmd {
 	ALTTCP_CMD_UNSPEC,
 	ALTTCP_CMD_GET_CONFIG,
 	ALTTCP_CMD_SET_CONFIG,
+	ALTTCP_CMD_GET_STATS,
+	ALTTCP_CMD_RESET_STATS,
 	__ALTTCP_CMD_MAX
 };
 #define ALTTCP_CMD_MAX (__ALTTCP_CMD_MAX - 1)
@@ -62,6 +74,7 @@ enum alttcp_cmd {
 enum alttcp_attr {
 	ALTTCP_A_UNSPEC,
 	ALTTCP_A_CONFIG,		/* nest of ALTTCP_CFG_* */
+	ALTTCP_A_STATS,			/* nest of ALTTCP_STATS_ATTR(id) */
 	__ALTTCP_A_MAX
 };
 #define ALTTCP_A_MAX (__ALTTCP_A_MAX - 1)
@@ -154,5 +167,9 @@ enum alttcp_mib {
 	ALTTCP_MIB_PAWS_REJECTED,
 	__ALTTCP_MIB_MAX
 };
+
+/* Attribute types inside ALTTCP_A_STATS. */
+#define ALTTCP_STATS_ATTR(id)	((id) + 1)
+#define ALTTCP_STATS_PAD	(__ALTTCP_MIB_MAX + 1)
 
 #endif /* _UAPI_LINUX_ALTTCP_H */

@@ -18,10 +18,12 @@ valgrind --tool=callgrind --callgrind-out-file="$out/cg" \
 	"$build/core_bench" --callgrind "$mib" >"$out/stdout" 2>"$out/stderr"
 segs=$(awk '/^segments/ {print $2}' "$out/stdout")
 ir=$(callgrind_annotate "$out/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
-core=$(callgrind_annotate --inclusive=yes "$out/cg" 2>/dev/null |
-	awk '/at_conn_input|at_send / {gsub(",", "", $1); s += $1} END {print s}')
+# Self cost of the core's own functions (no libc memcpy, no harness).
+core=$(callgrind_annotate --threshold=100 --auto=no "$out/cg" 2>/dev/null |
+	awk '/\/kmod\/core\/[a-z_]+\.c:/ {gsub(",", "", $1); s += $1} END {print s + 0}')
 echo "segments:            $segs"
 echo "instructions total:  $ir"
-echo "instructions/segment (harness included): $((ir / segs))"
+echo "instructions/segment, everything (payload copies, harness): $((ir / segs))"
+echo "instructions/segment, core code only:                       $((core / segs))"
 echo "top functions:"
 callgrind_annotate "$out/cg" 2>/dev/null | sed -n '/Ir/,$p' | head -25

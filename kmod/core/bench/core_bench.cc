@@ -174,6 +174,18 @@ void Fire(Pair *p, at_conn *c)
 	}
 }
 
+// Only ever jump to the earliest deadline, as a real clock would.
+void FireEarliest(Pair *p)
+{
+	uint64_t ta = p->a.conn ? at_conn_poll_at(p->a.conn) : 0;
+	uint64_t tb = p->b.conn ? at_conn_poll_at(p->b.conn) : 0;
+
+	if (ta && (!tb || ta <= tb))
+		Fire(p, p->a.conn);
+	else if (tb)
+		Fire(p, p->b.conn);
+}
+
 void Open(Pair *p)
 {
 	at_tuple ts{p->b.addr, 0, 80, 0}, tc{p->a.addr, p->b.addr, 40000, 80};
@@ -213,18 +225,15 @@ void Send(Pair *p, Side *s, size_t bytes)
 		if (n > 0)
 			left -= n;
 		Drain(p);
-		if (n <= 0) {
-			Fire(p, s->conn);
-			Fire(p, p->Peer(s)->conn);
-		}
+		if (n <= 0)
+			FireEarliest(p);
 	}
 }
 
 void Flush(Pair *p)
 {
 	for (int i = 0; i < 4; i++) {
-		Fire(p, p->a.conn);
-		Fire(p, p->b.conn);
+		FireEarliest(p);
 		Drain(p);
 	}
 }

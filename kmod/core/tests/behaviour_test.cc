@@ -1105,3 +1105,91 @@ TEST(Behaviour, E2_ConnectionStateIsObservable)
 	ASSERT_EQ(n.a.tws.size(), 1u);
 	EXPECT_EQ(at_tw_poll_at(n.a.tws.begin()->second) > n.s.now, true);
 }
+
+TEST(Behaviour, C6_PeerFinLostIsRetransmittedFromLastAck)
+{
+	// Segment 3 of the close (the passive closer's FIN) is lost.
+	Net n(Params([](at_params &p) { p.tw_timeout = 10; }));
+	ASSERT_TRUE(n.Open());
+	n.s.Drop([](const Cap &c) { return c.src == B && c.Fin(); });
+	CloseBoth(n);
+	n.s.RunFor(5 * kSec);
+	auto fins = n.From(B, [](const Cap &c) { return c.Fin(); });
+	ASSERT_EQ(fins.size(), 2u);
+	EXPECT_TRUE(fins[0].dropped);
+	EXPECT_EQ(fins[1].t - fins[0].t, 200 * kMs);
+	uint64_t tw = 0;
+	ASSERT_TRUE(HasTransition(n.a, AT_FIN_WAIT2, AT_TIME_WAIT, AT_R_FIN_RECEIVED, &tw));
+	EXPECT_EQ(tw, fins[1].t + kMs);
+	EXPECT_TRUE(HasTransition(n.b, AT_LAST_ACK, AT_CLOSED, AT_R_ACK_OF_FIN));
+	EXPECT_EQ(n.b.mib(AT_MIB_FIN_RETRANSMITS), 1u);
+}
+
+TEST(Behaviour, C6_OrphanLastAckBoundedByOrphanRetries)
+{
+	Net n(Params(), Params([](at_params &p) { p.orphan_retries = 2; }));
+	ASSERT_TRUE(n.Open());
+	n.cli->Close();
+	n.s.RunFor(kSec);
+	n.s.DropAll([](const Cap &c) { return c.src == B && c.Fin(); });
+	n.Server()->Close();	// orphaned in LAST_ACK, its FIN never arrives
+	n.s.RunFor(60 * kSec);
+	EXPECT_EQ(n.From(B, [](const Cap &c) { return c.Fin(); }).size(), 3u);
+	EXPECT_TRUE(HasTransition(n.b, AT_LAST_ACK, AT_CLOSED, AT_R_ORPHAN_RETRIES_EXHAUSTED));
+}
+
+/* Per-listener overrides: a later issue sets them over netlink. */
+TEST(Overrides, ListenerSynackRetriesAndInheritedKeepalive)
+{
+	Net n;
+	n.Listen();
+	at_overrides o;
+	at_overrides_unset(&o);
+	o.synack_retries = 2;
+	o.keepalive_time = 30;
+	o.keepalive_intvl = 5;
+	o.keepalive_probes = 2;
+	o.tw_timeout = 3;
+	o.orphan_retries = 1;
+	at_set_overrides(n.srv->c, &o, n.s.now);
+	at_set_keepalive(n.srv->c, 1, n.s.now);
+	// synack_retries 2: SYN+ACK at 0, 1, 3 s, entry gone at 7 s.
+	n.s.DropAll([](const Cap &c) { return c.dst == A; });
+	n.s.DropAll([](const Cap &c) { return c.src == A && c.retransmit; });
+	uint64_t t0 = n.s.now + kMs;
+	n.Connect();
+	n.s.RunFor(20 * kSec);
+	EXPECT_EQ(n.From(B, [](const Cap &c) { return c.SynAck(); }).size(), 3u);
+	uint64_t when = 0;
+	EXPECT_TRUE(HasTransition(n.b, AT_SYN_RECV, AT_CLOSED, AT_R_SYNACK_RETRIES_EXHAUSTED, &when));
+	EXPECT_EQ(when - t0, 7 * kSec);
+	// A child inherits keepalive (30 + 2 x 5 s) and tw_timeout 3 s.
+	n.s.ClearFilters();
+	sim::App *c = n.a.Connect(B, kPort);
+	ASSERT_TRUE(n.Run([&] { return n.b.NumAccepted() == 1; }, kSec));
+	uint64_t est = n.Server()->established_at;
+	n.s.DropAll([](const Cap &x) { return x.src == A; });
+	n.s.RunFor(60 * kSec);
+	EXPECT_EQ(n.Server()->err, AT_ETIMEDOUT);
+	EXPECT_EQ(n.Server()->closed_at - est, 40 * kSec);
+	(void)c;
+}
+
+TEST(Overrides, ListenerTwTimeoutAndOrphanRetriesReachChildren)
+{
+	Net n;
+	n.Listen();
+	at_overrides o;
+	at_overrides_unset(&o);
+	o.tw_timeout = 3;
+	at_set_overrides(n.srv->c, &o, n.s.now);
+	n.Connect();
+	ASSERT_TRUE(n.Run([&] { return n.b.NumAccepted() == 1; }, kSec));
+	n.cli->close_on_eof = true;
+	n.Server()->Close();	// the server closes first: its TIME_WAIT
+	n.s.RunFor(10 * kSec);
+	uint64_t in = 0, out = 0;
+	ASSERT_TRUE(HasTransition(n.b, AT_FIN_WAIT2, AT_TIME_WAIT, -1, &in));
+	ASSERT_TRUE(HasTransition(n.b, AT_TIME_WAIT, AT_CLOSED, AT_R_TW_EXPIRED, &out));
+	EXPECT_EQ(out - in, 3 * kSec);
+}
