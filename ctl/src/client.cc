@@ -4,6 +4,7 @@
 
 #include "config_codec.h"
 #include "error.h"
+#include "stats_codec.h"
 
 namespace alttcpctl {
 
@@ -34,6 +35,20 @@ Config Client::get_config()
 void Client::set_config(const Config &c)
 {
 	request(ALTTCP_CMD_SET_CONFIG, encode_config(c));
+}
+
+Stats Client::get_stats()
+{
+	std::vector<Bytes> replies = request(ALTTCP_CMD_GET_STATS, {});
+	if (replies.size() != 1)
+		throw Error("unexpected reply from kernel: " + std::to_string(replies.size()) +
+			    " messages for GET_STATS");
+	return decode_stats(replies[0]);
+}
+
+void Client::reset_stats()
+{
+	request(ALTTCP_CMD_RESET_STATS, {});
 }
 
 }  // namespace alttcpctl

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "param_table.h"
+#include "stats_table.h"
 #include "transport.h"
 
 namespace alttcpctl {
@@ -13,6 +14,9 @@ public:
 	Config get_config();
 	// One request for everything in c: the kernel applies all or none.
 	void set_config(const Config &c);
+	Stats get_stats();
+	// Zeroes every counter but the gauge CurrEstab; needs CAP_NET_ADMIN.
+	void reset_stats();
 
 private:
 	int family();

@@ -30,11 +30,26 @@ void run_object(const Object &obj, Context &ctx, const Args &args)
 		obj.default_verb(ctx, args);
 		return;
 	}
+	const std::string what = std::string(obj.name) + " command";
+	// Verbs spelt as options (`stats -z`, `stats --zero`) must be given in
+	// full, so that "-" or "--" never runs one.
+	if (args[0].size() > 1 && args[0][0] == '-') {
+		for (const Verb &v : obj.verbs)
+			if (args[0] == v.name) {
+				v.run(ctx, Args(args.begin() + 1, args.end()));
+				return;
+			}
+		throw UsageError("unknown " + what + " \"" + args[0] + "\"", obj.name);
+	}
 	std::vector<std::string> names;
+	std::vector<const Verb *> verbs;
 	for (const Verb &v : obj.verbs)
-		names.push_back(v.name);
-	std::size_t i = match_prefix(args[0], names, std::string(obj.name) + " command", obj.name);
-	obj.verbs[i].run(ctx, Args(args.begin() + 1, args.end()));
+		if (v.name[0] != '-') {
+			names.push_back(v.name);
+			verbs.push_back(&v);
+		}
+	std::size_t i = match_prefix(args[0], names, what, obj.name);
+	verbs[i]->run(ctx, Args(args.begin() + 1, args.end()));
 }
 
 }  // namespace alttcpctl
@@ -43,11 +58,11 @@ void run_object(const Object &obj, Context &ctx, const Args &args)
 
 namespace alttcpctl {
 
-std::unique_ptr<Writer> output_writer(const Context &ctx)
+std::unique_ptr<Writer> output_writer(const Context &ctx, std::size_t text_key_width)
 {
 	if (ctx.opts.json)
 		return make_json_writer(ctx.out, ctx.opts.pretty);
-	return make_text_writer(ctx.out);
+	return make_text_writer(ctx.out, text_key_width);
 }
 
 }  // namespace alttcpctl

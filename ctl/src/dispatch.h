@@ -32,6 +32,8 @@ using Args = std::vector<std::string>;
 using VerbFn = void (*)(Context &, const Args &);  // throws Error on failure
 
 struct Verb {
+	// A name starting with '-' (an option-like alias such as "-z") matches
+	// only when typed in full; the others also by unique prefix.
 	const char *name;
 	VerbFn run;
 };
@@ -59,6 +61,6 @@ void run_object(const Object &obj, Context &ctx, const Args &args);
 
 namespace alttcpctl {
 class Writer;
-// The writer -j/-p ask for, on ctx.out.
-std::unique_ptr<Writer> output_writer(const Context &ctx);
+// The writer -j/-p ask for, on ctx.out; text_key_width as make_text_writer's.
+std::unique_ptr<Writer> output_writer(const Context &ctx, std::size_t text_key_width = 0);
 }  // namespace alttcpctl

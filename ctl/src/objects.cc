@@ -1,5 +1,6 @@
 #include "config_cmd.h"
 #include "dispatch.h"
+#include "stats_cmd.h"
 
 namespace alttcpctl {
 
@@ -7,6 +8,7 @@ const std::vector<const Object *> &objects()
 {
 	static const std::vector<const Object *> all = {
 		&config_object(),
+		&stats_object(),
 	};
 	return all;
 }

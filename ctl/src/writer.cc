@@ -8,7 +8,7 @@ namespace {
 
 class TextWriter : public Writer {
 public:
-	explicit TextWriter(std::ostream &out) : out_(out) {}
+	TextWriter(std::ostream &out, std::size_t key_width) : out_(out), key_width_(key_width) {}
 	void begin_array() override { records_ = 0; }
 	void end_array() override {}
 	// Records of a list are told apart by a blank line, like `ethtool`.
@@ -20,22 +20,30 @@ public:
 	void end_object() override {}
 	void field_uint(std::string_view key, uint64_t v) override
 	{
-		out_ << key << ' ' << v << '\n';
+		key_(key);
+		out_ << v << '\n';
 	}
 	void field_string(std::string_view key, std::string_view v) override
 	{
-		out_ << key << ' ' << v << '\n';
+		key_(key);
+		out_ << v << '\n';
 	}
 	void field_uint_list(std::string_view key, const std::vector<uint64_t> &v) override
 	{
-		out_ << key;
+		key_(key);
 		for (std::size_t i = 0; i < v.size(); i++)
-			out_ << (i ? '\t' : ' ') << v[i];
+			out_ << (i ? "\t" : "") << v[i];
 		out_ << '\n';
 	}
 
 private:
+	void key_(std::string_view key)
+	{
+		out_ << key << std::string(key.size() < key_width_ ? key_width_ - key.size() : 1, ' ');
+	}
+
 	std::ostream &out_;
+	std::size_t key_width_;
 	int records_ = 0;
 };
 
@@ -110,9 +118,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Writer> make_text_writer(std::ostream &out)
+std::unique_ptr<Writer> make_text_writer(std::ostream &out, std::size_t key_width)
 {
-	return std::make_unique<TextWriter>(out);
+	return std::make_unique<TextWriter>(out, key_width);
 }
 
 std::unique_ptr<Writer> make_json_writer(std::ostream &out, bool pretty)

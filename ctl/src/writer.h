@@ -2,6 +2,7 @@
 // Writer, and the chosen implementation decides how it looks.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -26,7 +27,9 @@ public:
 };
 
 // `key value` lines; a list's values are tab-separated, as in /proc/sys.
-std::unique_ptr<Writer> make_text_writer(std::ostream &out);
+// With key_width, each key is padded with spaces to that many columns (and
+// followed by at least one space), as `nstat` lines up its counters.
+std::unique_ptr<Writer> make_text_writer(std::ostream &out, std::size_t key_width = 0);
 // Compact JSON on one line, or indented by four spaces when pretty.
 std::unique_ptr<Writer> make_json_writer(std::ostream &out, bool pretty);
 
