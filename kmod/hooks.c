@@ -78,7 +78,11 @@ static void input_locked(struct alttcp_net *an, struct at_seg *seg)
 	}
 }
 
-/* Header and checksum, as tcp_v4_rcv() checks them. */
+/*
+ * Header and checksum, as tcp_v4_rcv() checks them.  The segment is ours
+ * from here on, so the IP header is pulled as ip_local_deliver_finish()
+ * would: the checksum helpers work on skb->data..len as the TCP segment.
+ */
 static int validate(struct sk_buff *skb, struct tcphdr **thp)
 {
 	unsigned int doff;
@@ -89,6 +93,7 @@ static int validate(struct sk_buff *skb, struct tcphdr **thp)
 	if (doff < sizeof(struct tcphdr) ||
 	    !pskb_may_pull(skb, ip_hdrlen(skb) + doff))
 		return -EINVAL;
+	__skb_pull(skb, ip_hdrlen(skb));
 	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
 	    skb_checksum_complete(skb))
 		return -EINVAL;
@@ -121,8 +126,7 @@ static unsigned int alttcp_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	if (validate(skb, &th) ||
-	    at_parse_tcp_header((const u8 *)th, skb->len - ip_hdrlen(skb),
-				&seg)) {
+	    at_parse_tcp_header((const u8 *)th, skb->len, &seg)) {
 		alttcp_lock(an);
 		an->ctx.mib[AT_MIB_IN_ERRS]++;
 		alttcp_unlock(an);

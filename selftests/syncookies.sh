@@ -79,6 +79,7 @@ else
 	tail -n 3 "$OUT"/client-7201-* | sed 's/^/#   /'
 fi
 wait "${pids[0]}"
+nsctl stats | grep -v " 0$" | sed 's/^/# /'
 check_eq "syncookies=1: the server got every byte" "$(grep -c 'received 10240 bytes ok' "$OUT/server-7201")" 3
 check_cmd "SyncookiesSent rose" test "$(stat_of SyncookiesSent)" -gt 100
 check_cmd "SyncookiesRecv counts the legitimate clients" test "$(stat_of SyncookiesRecv)" -ge 1

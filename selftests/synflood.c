@@ -36,29 +36,27 @@ static uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+/* Big-endian 16-bit words, read as bytes: char may alias the header. */
 static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {
-	const uint16_t *p = data;
+	const uint8_t *p = data;
 
-	for (; len > 1; len -= 2)
-		sum += *p++;
+	for (; len > 1; len -= 2, p += 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
 	if (len)
-		sum += *(const uint8_t *)p;
+		sum += (uint32_t)p[0] << 8;
 	return sum;
 }
 
 static void tcp_checksum(struct syn_packet *pkt)
 {
-	uint16_t tcp_len = htons(sizeof(pkt->tcp) + sizeof(pkt->mss));
-	uint32_t sum = 0;
+	uint32_t sum = IPPROTO_TCP + sizeof(pkt->tcp) + sizeof(pkt->mss);
 
 	sum = csum_add(sum, &pkt->ip.saddr, 4);
 	sum = csum_add(sum, &pkt->ip.daddr, 4);
-	sum += htons(IPPROTO_TCP);
-	sum += tcp_len;
 	pkt->tcp.check = 0;
 	sum = csum_add(sum, &pkt->tcp, sizeof(pkt->tcp) + sizeof(pkt->mss));
-	pkt->tcp.check = csum_fold(sum);
+	pkt->tcp.check = htons(csum_fold(sum));
 }
 
 static void build(struct syn_packet *pkt, uint32_t saddr, uint32_t daddr,

@@ -81,7 +81,10 @@ enum at_mib {
 	AT_MIB_MAX
 };
 
-/* Why a state changed (and why an object died); names in at_reason_names. */
+/*
+ * Why a state changed (and why an object died); names in at_reason_names.
+ * Append only: the glue exports the numbers.
+ */
 #define AT_REASONS(X)							\
 	X(NONE, "none")							\
 	X(APP_CONNECT, "app_connect")					\
@@ -113,7 +116,8 @@ enum at_mib {
 	X(LISTEN_OVERFLOW, "listen_overflow")				\
 	X(LISTENER_CLOSED, "listener_closed")				\
 	X(NO_MEMORY, "no_memory")					\
-	X(BAD_ACK, "bad_ack")
+	X(BAD_ACK, "bad_ack")						\
+	X(DATA_AFTER_CLOSE, "data_after_close")
 
 enum at_reason {
 #define AT_REASON_ENUM(id, name) AT_R_##id,

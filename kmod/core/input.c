@@ -211,7 +211,7 @@ static at_bool orphan_data(struct at_conn *c, const struct at_seg *seg)
 	    !at_seq_gt(seg->seq + seg->len, c->rcv_nxt))
 		return 0;
 	AT_INC(c->ctx, ABORT_ON_DATA);
-	at_conn_abort(c, AT_R_CLOSE_UNREAD_DATA, 0, 1);
+	at_conn_abort(c, AT_R_DATA_AFTER_CLOSE, 0, 1);
 	return 1;
 }
 

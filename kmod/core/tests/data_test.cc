@@ -352,3 +352,89 @@ TEST(Data, SequenceSpaceWrapsAfter2GiB)
 	ASSERT_EQ(rtx.size(), 1u);
 	EXPECT_LT(rtx[0].t - lost.t, 100 * kMs);	// fast retransmit, not RTO
 }
+
+/* Hostile input: random headers, options and sequence numbers. */
+TEST(Robustness, RandomSegmentsNeverBreakTheEngine)
+{
+	uint64_t only = sim::SeedFromEnv(0);
+	int resets = 0, completed = 0;
+	uint64_t challenges = 0;
+
+	for (uint64_t seed = only ? only : 1; seed <= (only ? only : 60); seed++) {
+		SCOPED_TRACE("seed " + std::to_string(seed));
+		std::mt19937_64 g(seed);
+		Net n(Params([&](at_params &p) { p.rfc1337 = g() % 2; p.syncookies = g() % 3; }),
+		      Params([&](at_params &p) { p.syncookies = g() % 3; }), seed);
+		ASSERT_TRUE(n.Open());
+		auto data = Pattern(50000, (uint32_t)seed);
+		n.cli->Send(data.data(), data.size());
+		Cap sa = n.s.caps[1];
+		static uint8_t junk[2000];
+		for (auto &b : junk)
+			b = (uint8_t)g();
+		for (int i = 0; i < 300; i++) {
+			at_out o{};
+			bool to_client = g() % 2;
+			o.tuple = to_client ? at_tuple{B, A, kPort, sa.dport}
+					    : at_tuple{A, B, sa.dport, kPort};
+			if (g() % 8 == 0)
+				o.tuple.lport = (uint16_t)g();
+			uint32_t base = to_client ? sa.seq : sa.ack;
+			o.seq = g() % 3 ? base + (uint32_t)(g() % 200000) - 1000 : (uint32_t)g();
+			o.ack = g() % 3 ? sa.ack + (uint32_t)(g() % 200000) : (uint32_t)g();
+			o.flags = (uint8_t)(g() & 0x3f);
+			o.window = (uint16_t)g();
+			o.opt.present = (uint8_t)(g() & 0xf);
+			o.opt.mss = (uint16_t)g();
+			o.opt.wscale = (uint8_t)(g() % 20);
+			o.opt.tsval = (uint32_t)g();
+			o.opt.tsecr = (uint32_t)g();
+			o.opt.nr_sack = (uint8_t)(g() % 4);
+			for (int k = 0; k < 4; k++)
+				o.opt.sack[k] = {base + (uint32_t)(g() % 100000), base + (uint32_t)(g() % 100000)};
+			if (o.opt.nr_sack == 3 && (o.opt.present & AT_OPT_TS))
+				o.opt.present &= ~(AT_OPT_MSS | AT_OPT_WSCALE);
+			if (o.opt.nr_sack > 1 && (o.opt.present & AT_OPT_TS))
+				o.opt.present &= ~(AT_OPT_MSS | AT_OPT_WSCALE | AT_OPT_SACK_OK);
+			if (g() % 2) {
+				o.data[0] = junk;
+				o.len[0] = (uint32_t)(g() % 1500);
+			}
+			n.s.Send(to_client ? B : A, to_client ? A : B, &o);
+			if (i % 30 == 0)
+				n.s.RunFor(50 * kMs);
+		}
+		n.s.RunFor(300 * kSec);
+		resets += n.cli->err != 0;
+		completed += n.Server() && n.Server()->rx == data;
+		challenges += n.a.mib(AT_MIB_CHALLENGE_ACKS) + n.b.mib(AT_MIB_CHALLENGE_ACKS);
+		for (sim::Host *h : {&n.a, &n.b}) {
+			EXPECT_EQ(h->ctx.tw_count, h->tws.size());
+			EXPECT_EQ(h->ctx.req_count, h->reqs.size());
+		}
+		n.a.Teardown();
+		n.b.Teardown();
+		EXPECT_EQ(n.a.live, 0);
+		EXPECT_EQ(n.b.live, 0);
+	}
+	printf("random segments: %d transfers completed, %d reset, %lu challenge ACKs\n",
+	       completed, resets, (unsigned long)challenges);
+}
+
+TEST(Robustness, ParserRejectsOrSurvivesRandomBytes)
+{
+	std::mt19937_64 g(5);
+	uint8_t buf[80];
+	at_seg seg;
+
+	for (int i = 0; i < 200000; i++) {
+		uint32_t len = (uint32_t)(g() % sizeof(buf));
+		for (uint32_t k = 0; k < len; k++)
+			buf[k] = (uint8_t)g();
+		if (at_parse_tcp_header(buf, len, &seg) == 0) {
+			ASSERT_LE(seg.len, len);
+			ASSERT_LE(seg.opt.nr_sack, AT_MAX_SACK);
+			ASSERT_LE(seg.opt.wscale, 14);
+		}
+	}
+}

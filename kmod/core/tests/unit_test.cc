@@ -192,3 +192,27 @@ TEST(Isn, DiffersPerTupleAndTicksEvery4us)
 	sim::Host &h2 = s2.AddHost(1);
 	EXPECT_NE(at_isn(&h2.ctx, &a, s.now), ia);	// another secret
 }
+
+// The core never includes the uapi header; the tests check that the glue
+// can map counters and states 1:1.
+#include "../../../include/uapi/linux/alttcp.h"
+
+TEST(Uapi, CountersAndStatesMapOneToOne)
+{
+#define CHECK_MIB(id, name) static_assert((int)AT_MIB_##id == (int)ALTTCP_MIB_##id, #id);
+	AT_MIBS(CHECK_MIB)
+#undef CHECK_MIB
+	static_assert((int)AT_MIB_MAX == (int)__ALTTCP_MIB_MAX, "same count");
+	static_assert((int)AT_ESTABLISHED == ALTTCP_STATE_ESTABLISHED, "");
+	static_assert((int)AT_SYN_SENT == ALTTCP_STATE_SYN_SENT, "");
+	static_assert((int)AT_SYN_RECV == ALTTCP_STATE_SYN_RECV, "");
+	static_assert((int)AT_FIN_WAIT1 == ALTTCP_STATE_FIN_WAIT1, "");
+	static_assert((int)AT_FIN_WAIT2 == ALTTCP_STATE_FIN_WAIT2, "");
+	static_assert((int)AT_TIME_WAIT == ALTTCP_STATE_TIME_WAIT, "");
+	static_assert((int)AT_CLOSED == ALTTCP_STATE_CLOSE, "");
+	static_assert((int)AT_CLOSE_WAIT == ALTTCP_STATE_CLOSE_WAIT, "");
+	static_assert((int)AT_LAST_ACK == ALTTCP_STATE_LAST_ACK, "");
+	static_assert((int)AT_LISTEN == ALTTCP_STATE_LISTEN, "");
+	static_assert((int)AT_CLOSING == ALTTCP_STATE_CLOSING, "");
+	SUCCEED();
+}

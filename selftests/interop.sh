@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# alttcp and Linux TCP interoperate, each way and with each other: the
+# handshake, a byte-exact bulk transfer in each direction, who ends in
+# TIME_WAIT for either close order, simultaneous close, half-close, and many
+# concurrent connections.  Rows: client->server protocols, Linux TCP on both
+# sides being the reference.
+#
+# Environment: SIZE (bulk bytes each way, default 64M), HALF_SIZE (bytes the
+# server sends after the client's SHUT_WR, default 4M), NCONNS (concurrent
+# connections, default 50), ROWS / CLIENT_PROTO / SERVER_PROTO (see
+# net_lib.sh), ALTTCP_PROTO_READY.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
+
+SIZE=${SIZE:-64M}
+HALF_SIZE=${HALF_SIZE:-4M}
+NCONNS=${NCONNS:-50}
+ALL_ROWS="tcp:tcp alttcp:tcp tcp:alttcp alttcp:alttcp"
+
+# 64M -> 67108864
+bytes()
+{
+	local n=${1%[KkMmGg]}
+
+	case $1 in
+	*[Kk]) echo $((n << 10)) ;;
+	*[Mm]) echo $((n << 20)) ;;
+	*[Gg]) echo $((n << 30)) ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# 64M -> 64MiB
+label()
+{
+	case $1 in
+	*[Kk]) echo "${1%?}KiB" ;;
+	*[Mm]) echo "${1%?}MiB" ;;
+	*[Gg]) echo "${1%?}GiB" ;;
+	*) echo "${1}B" ;;
+	esac
+}
+
+# check_tw DESC NS PROTO WANT: PORT's TIME_WAIT count on one side.  A side
+# that must have one gets up to 5 s for the last ACK to land.
+check_tw()
+{
+	local desc=$1 ns=$2 proto=$3 want=$4 n
+
+	if ! tw_count "$ns" "$proto" "$PORT" >/dev/null; then
+		tap_skip "$desc" "$(unobservable)"
+		return
+	fi
+	[ "$want" -gt 0 ] && net_wait 5 tw_atleast "$ns" "$proto" "$PORT" "$want"
+	n=$(tw_count "$ns" "$proto" "$PORT")
+	check_eq "$desc" "$n" "$want"
+	[ "$n" == "$want" ] && return
+	echo "#   sockets of port $PORT in $ns:"
+	tcp_socks "$ns" "$PORT" | sed 's/^/#     /'
+}
+
+t_transfer()
+{
+	local cp=$1 sp=$2 r=$3 n rc_c rc_s ms
+
+	n=$(bytes "$SIZE")
+
+	# client -> server
+	next_port
+	srv_start srv "$sp" -r -e "$SIZE"
+	cli_run cli "$cp" -s "$SIZE"
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: handshake (addresses both ends see)" \
+		"$(out_val cli peer) $(out_val srv peer)" \
+		"$ADDR_S:$PORT $(out_val cli local)" cli srv
+	check_out "$r: $(label "$SIZE") client->server byte-exact" \
+		"$rc_c $rc_s $(out_lines srv '^received')" \
+		"0 0 received $n bytes ok" cli srv
+	ms=$(out_val srv xfer_ms)
+	echo "# $(label "$SIZE") $r client->server $(ms_to_s "${ms:-0}") s ($(out_val srv mbit_s) Mbit/s)"
+
+	# server -> client
+	next_port
+	srv_start srv "$sp" -s "$SIZE"
+	cli_run cli "$cp" -r -e "$SIZE"
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: $(label "$SIZE") server->client byte-exact" \
+		"$rc_c $rc_s $(out_lines cli '^received')" \
+		"0 0 received $n bytes ok" cli srv
+	ms=$(out_val cli xfer_ms)
+	echo "# $(label "$SIZE") $r server->client $(ms_to_s "${ms:-0}") s ($(out_val cli mbit_s) Mbit/s)"
+}
+
+# The side that closes first ends in TIME_WAIT, the other one does not.
+t_close_orders()
+{
+	local cp=$1 sp=$2 r=$3 rc_c rc_s
+
+	# the client closes as soon as it has sent; the server on EOF
+	next_port
+	srv_start srv "$sp" -r -e 1000
+	cli_run cli "$cp" -s 1000
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: client closes first: both ends ok" "$rc_c $rc_s" "0 0" cli srv
+	check_tw "$r: client closes first: client in TIME_WAIT" "$NS_C" "$cp" 1
+	check_tw "$r: client closes first: server not in TIME_WAIT" "$NS_S" "$sp" 0
+
+	# the server closes as soon as it has sent; the client on EOF
+	next_port
+	srv_start srv "$sp" -s 1000
+	cli_run cli "$cp" -r -e 1000
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: server closes first: both ends ok" "$rc_c $rc_s" "0 0" cli srv
+	check_tw "$r: server closes first: server in TIME_WAIT" "$NS_S" "$sp" 1
+	check_tw "$r: server closes first: client not in TIME_WAIT" "$NS_C" "$cp" 0
+}
+
+# Both ends close at the same instant while 100 ms of delay each way keeps
+# their FINs crossing: FIN_WAIT1 -> CLOSING -> TIME_WAIT on both sides.
+t_simultaneous_close()
+{
+	local cp=$1 sp=$2 r=$3 rc_c rc_s at
+
+	ip netns exec "$NS_C" tc qdisc add dev "$IF_C" root netem delay 100ms &&
+	ip netns exec "$NS_S" tc qdisc add dev "$IF_S" root netem delay 100ms ||
+		echo "# netem failed"
+	next_port
+	at=$(($(now_us) / 1000 + 1500))
+	srv_start srv "$sp" --close-at "$at"
+	cli_start cli "$cp" --close-at "$at"
+	proc_wait cli
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: simultaneous close: both ends ok" "$rc_c $rc_s" "0 0" cli srv
+	check_tw "$r: simultaneous close: client in TIME_WAIT" "$NS_C" "$cp" 1
+	check_tw "$r: simultaneous close: server in TIME_WAIT" "$NS_S" "$sp" 1
+	ip netns exec "$NS_C" tc qdisc del dev "$IF_C" root
+	ip netns exec "$NS_S" tc qdisc del dev "$IF_S" root
+}
+
+# The client sends, shuts down its sending side, and still receives
+# everything the server sends after that EOF.
+t_half_close()
+{
+	local cp=$1 sp=$2 r=$3 rc_c rc_s n
+
+	n=$(bytes "$HALF_SIZE")
+	next_port
+	srv_start srv "$sp" --recv-first -r -e 100K -s "$HALF_SIZE"
+	cli_run cli "$cp" -s 100K --shut-wr -r -e "$HALF_SIZE"
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: half-close: server gets EOF, then sends $(label "$HALF_SIZE")" \
+		"$rc_s $(out_lines srv '^(received|sent)')" \
+		"0 received 102400 bytes ok;sent $n bytes" cli srv
+	check_out "$r: half-close: client receives it byte-exact after SHUT_WR" \
+		"$rc_c $(out_lines cli '^(shutdown|received)')" \
+		"0 shutdown SHUT_WR;received $n bytes ok" cli srv
+}
+
+t_many()
+{
+	local cp=$1 sp=$2 r=$3 rc_c rc_s
+
+	next_port
+	srv_start srv "$sp" --nonblock -n "$NCONNS" -r -e 64K -s 64K
+	cli_run cli "$cp" --nonblock -C "$NCONNS" -s 64K --shut-wr -r -e 64K
+	rc_c=$?
+	proc_wait srv
+	rc_s=$?
+	check_out "$r: $NCONNS concurrent connections, 64KiB each way" \
+		"$rc_c $rc_s $(out_count cli '^received 65536 bytes ok') $(out_count srv '^received 65536 bytes ok')" \
+		"0 0 $NCONNS $NCONNS" cli srv
+}
+
+tap_begin
+net_init
+net_setup || skip_all "cannot set up the namespaces and veth"
+
+for row in $(net_rows $ALL_ROWS); do
+	cp=${row%%:*}
+	sp=${row##*:}
+	r="$cp->$sp"
+	if reason=$(row_skip "$cp" "$sp"); then
+		for t in "handshake and transfers" "close orders" \
+			 "simultaneous close" "half-close" "$NCONNS connections"; do
+			tap_skip "$r: $t" "$reason"
+		done
+		continue
+	fi
+	t_transfer "$cp" "$sp" "$r"
+	t_close_orders "$cp" "$sp" "$r"
+	t_simultaneous_close "$cp" "$sp" "$r"
+	t_half_close "$cp" "$sp" "$r"
+	t_many "$cp" "$sp" "$r"
+done
+
+tap_end
