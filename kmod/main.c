@@ -10,15 +10,19 @@
 
 #include "netlink.h"
 #include "netns.h"
+#include "obj.h"
 #include "sock.h"
 
 static int __init alttcp_init(void)
 {
 	int err;
 
-	err = alttcp_netns_register();
+	err = alttcp_obj_caches_create();
 	if (err)
 		return err;
+	err = alttcp_netns_register();
+	if (err)
+		goto err_destroy_caches;
 	err = alttcp_genl_register();
 	if (err)
 		goto err_unregister_netns;
@@ -33,6 +37,8 @@ err_unregister_genl:
 	alttcp_genl_unregister();
 err_unregister_netns:
 	alttcp_netns_unregister();
+err_destroy_caches:
+	alttcp_obj_caches_destroy();
 	return err;
 }
 
@@ -41,6 +47,7 @@ static void __exit alttcp_exit(void)
 	alttcp_socket_unregister();
 	alttcp_genl_unregister();
 	alttcp_netns_unregister();
+	alttcp_obj_caches_destroy();
 	pr_info("alttcp: unloaded\n");
 }
 

@@ -20,6 +20,69 @@
 #include "sock.h"
 #include "table.h"
 
+/*
+ * One cache per kind: the objects are fixed-size, and /proc/slabinfo then
+ * shows how many connections, requests and TIME_WAIT entries exist.
+ */
+static struct kmem_cache *obj_cache[AT_ALLOC_TW + 1];
+
+static const char *const obj_cache_name[AT_ALLOC_TW + 1] = {
+	[AT_ALLOC_CONN] = "alttcp_conn",
+	[AT_ALLOC_REQ] = "alttcp_request",
+	[AT_ALLOC_TW] = "alttcp_timewait",
+};
+
+static size_t core_size(enum at_alloc_kind kind)
+{
+	switch (kind) {
+	case AT_ALLOC_CONN:
+		return at_sizeof_conn();
+	case AT_ALLOC_REQ:
+		return at_sizeof_req();
+	case AT_ALLOC_TW:
+		return at_sizeof_tw();
+	default:
+		return 0;
+	}
+}
+
+int __init alttcp_obj_caches_create(void)
+{
+	enum at_alloc_kind kind;
+
+	for (kind = AT_ALLOC_CONN; kind <= AT_ALLOC_TW; kind++) {
+		if (!obj_cache_name[kind])
+			continue;
+		obj_cache[kind] = kmem_cache_create(obj_cache_name[kind],
+				sizeof(struct alttcp_obj) + core_size(kind),
+				0, 0, NULL);
+		if (!obj_cache[kind])
+			goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	alttcp_obj_caches_destroy();
+	return -ENOMEM;
+}
+
+void alttcp_obj_caches_destroy(void)
+{
+	enum at_alloc_kind kind;
+
+	for (kind = AT_ALLOC_CONN; kind <= AT_ALLOC_TW; kind++) {
+		kmem_cache_destroy(obj_cache[kind]);
+		obj_cache[kind] = NULL;
+	}
+}
+
+static void obj_free_rcu(struct rcu_head *head)
+{
+	struct alttcp_obj *obj = container_of(head, struct alttcp_obj, rcu);
+
+	kmem_cache_free(obj_cache[obj->kind], obj);
+}
+
 static u64 obj_poll_at(struct alttcp_obj *obj)
 {
 	switch (obj->kind) {
@@ -36,6 +99,13 @@ static u64 obj_poll_at(struct alttcp_obj *obj)
 static void obj_rearm(struct alttcp_obj *obj, u64 now)
 {
 	u64 at = obj_poll_at(obj);
+
+	if (obj->kind == AT_ALLOC_CONN) {
+		struct alttcp_sock *as = at_conn_glue((struct at_conn *)obj->core);
+
+		if (as)
+			alttcp_sock_account(as);
+	}
 
 	if (!at) {
 		del_timer(&obj->timer);
@@ -80,7 +150,9 @@ void *alttcp_obj_alloc(struct alttcp_net *an, size_t size,
 	if (kind == AT_ALLOC_BUF)
 		return kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
 
-	obj = kzalloc(sizeof(*obj) + size, GFP_ATOMIC | __GFP_NOWARN);
+	if (WARN_ON_ONCE(kind > AT_ALLOC_TW || size != core_size(kind)))
+		return NULL;
+	obj = kmem_cache_zalloc(obj_cache[kind], GFP_ATOMIC | __GFP_NOWARN);
 	if (!obj)
 		return NULL;
 	obj->an = an;
@@ -109,7 +181,7 @@ void alttcp_obj_free(struct alttcp_net *an, void *ptr,
 		alttcp_bind_put(an, obj->bind);
 		obj->bind = NULL;
 	}
-	kfree_rcu(obj, rcu);
+	call_rcu(&obj->rcu, obj_free_rcu);
 }
 
 /* Rearm @obj's timer from its poll_at before the lock is dropped. */

@@ -39,6 +39,8 @@ static inline struct alttcp_obj *alttcp_obj_of(const void *core)
 	return container_of((u64 *)core, struct alttcp_obj, core[0]);
 }
 
+int alttcp_obj_caches_create(void);
+void alttcp_obj_caches_destroy(void);
 void *alttcp_obj_alloc(struct alttcp_net *an, size_t size,
 		       enum at_alloc_kind kind);
 void alttcp_obj_free(struct alttcp_net *an, void *ptr,

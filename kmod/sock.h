@@ -23,6 +23,7 @@ struct alttcp_sock {
 	struct hlist_node bind_node;	/* alttcp_bind.owners */
 	struct hlist_node listen_node;	/* alttcp_net.lhash */
 	struct at_overrides ov;
+	u32 sndbuf;			/* size of the core's send ring */
 	u16 user_mss;			/* TCP_MAXSEG, 0 = route's */
 	bool nodelay;
 	bool bind_explicit;		/* bind() by the user, not connect() */
@@ -44,6 +45,8 @@ static inline u32 alttcp_accept_queue_len(const struct at_conn *listener)
 
 int alttcp_socket_register(void);
 void alttcp_socket_unregister(void);
+
+void alttcp_sock_account(struct alttcp_sock *as);
 
 /* Called by the ops when the core reports on a connection. */
 void alttcp_sock_event(struct alttcp_sock *as, const struct at_event *ev);

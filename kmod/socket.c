@@ -53,6 +53,7 @@ static void conn_cfg(struct alttcp_sock *as, u16 mtu, struct at_conn_cfg *cfg,
 
 	cfg->sndbuf = buf_size(sk, sk->sk_sndbuf, ALTTCP_SNDBUF_DEFAULT,
 			       SOCK_SNDBUF_LOCK);
+	as->sndbuf = cfg->sndbuf;
 	cfg->rcvbuf = buf_size(sk, sk->sk_rcvbuf, ALTTCP_RCVBUF_DEFAULT,
 			       SOCK_RCVBUF_LOCK);
 	if (as->user_mss)
@@ -101,6 +102,24 @@ static void alttcp_keepalive(struct sock *sk, int on)
 	alttcp_unlock(as->an);
 }
 
+/*
+ * The bytes in the core's rings, charged to the socket as Linux charges its
+ * queues (sk_wmem_queued, sk_rmem_alloc); under the lock, after each call.
+ */
+void alttcp_sock_account(struct alttcp_sock *as)
+{
+	struct sock *sk = &as->inet.sk;
+	u32 queued = 0, readable = 0;
+
+	if (as->conn && at_conn_state(as->conn) != TCP_LISTEN) {
+		queued = as->sndbuf - min(as->sndbuf,
+					  at_conn_send_space(as->conn));
+		readable = at_conn_readable(as->conn);
+	}
+	WRITE_ONCE(sk->sk_wmem_queued, queued);
+	atomic_set(&sk->sk_rmem_alloc, readable);
+}
+
 /* The core's word on a connection this socket owns; under the lock. */
 void alttcp_sock_event(struct alttcp_sock *as, const struct at_event *ev)
 {
@@ -127,6 +146,7 @@ void alttcp_sock_event(struct alttcp_sock *as, const struct at_event *ev)
 		if (ev->conn != as->conn)
 			break;
 		as->conn = NULL;
+		alttcp_sock_account(as);
 		inet_sk_set_state(sk, TCP_CLOSE);
 		sk->sk_state_change(sk);
 		break;
@@ -368,6 +388,7 @@ static void graft_child(struct alttcp_sock *ls, struct alttcp_sock *as,
 
 	at_conn_info(child, alttcp_now(), &info);
 	as->conn = child;
+	as->sndbuf = ls->sndbuf;
 	at_conn_set_glue(child, as);
 	as->inet.inet_saddr = alttcp_be_addr(info.tuple.laddr);
 	as->inet.inet_rcv_saddr = as->inet.inet_saddr;
@@ -484,6 +505,7 @@ static int alttcp_release(struct socket *sock)
 		at_conn_set_glue(as->conn, NULL);
 		as->conn = NULL;
 	}
+	alttcp_sock_account(as);
 	alttcp_unbind(as);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	alttcp_unlock(as->an);

@@ -318,6 +318,9 @@ fi
 # kernel warning into an immediate, visible failure.
 cmdline="console=ttyS0 printk.time=1 panic_on_warn=1 oops=panic panic=-1"
 cmdline+=" rdinit=/init mitigations=off"
+# Keep every slab cache apart so that /proc/slabinfo counts alttcp's own
+# objects exactly (the many-connections test compares them to a baseline).
+cmdline+=" slab_nomerge"
 
 console=$outdir/console.log
 : >"$console"
