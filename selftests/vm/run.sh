@@ -302,6 +302,10 @@ fi
 	# Paths that tmpfs mounts in the guest would hide and that must stay
 	# visible (a repo in /home, a module in /tmp, ...).
 	echo "KEEP='$REPO $VM_DIR${module:+ $(dirname "$module")}'"
+	# Test knobs (ALTTCP_TEST_*) pass from the host's environment.
+	while IFS='=' read -r name _; do
+		[[ $name == ALTTCP_TEST_* ]] && printf 'export %s=%q\n' "$name" "${!name}"
+	done < <(env)
 } >"$outdir/vm.env"
 
 # ---------------------------------------------------------------- boot
