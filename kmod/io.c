@@ -263,7 +263,8 @@ __poll_t alttcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (closed || (shutdown & SEND_SHUTDOWN) || v.send_space)
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (v.err || READ_ONCE(sk->sk_err))
+	/* As Linux: reading SO_ERROR clears it, and POLLERR with it. */
+	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
 	return mask;
 }

@@ -10,6 +10,8 @@
 #include <uapi/linux/alttcp.h>
 
 #include "config.h"
+#include "diag.h"
+#include "listener.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -28,8 +30,13 @@ static const struct nla_policy alttcp_cfg_policy[ALTTCP_CFG_MAX + 1] = {
 
 static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
 	[ALTTCP_A_CONFIG] = NLA_POLICY_NESTED(alttcp_cfg_policy),
+	[ALTTCP_A_FILTER] = NLA_POLICY_NESTED(alttcp_filter_policy),
+	[ALTTCP_A_LISTENER] = NLA_POLICY_NESTED(alttcp_listener_policy),
 	/* Only ever sent by the kernel. */
 	[ALTTCP_A_STATS] = { .type = NLA_REJECT },
+	[ALTTCP_A_CONN] = { .type = NLA_REJECT },
+	[ALTTCP_A_COUNT] = { .type = NLA_REJECT },
+	[ALTTCP_A_EVENT] = { .type = NLA_REJECT },
 };
 
 /* The core counts in the uapi's order; the build fails if they drift. */
@@ -38,7 +45,7 @@ static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
 AT_MIBS(AT_MIB_CHECK)
 static_assert((int)AT_MIB_MAX == (int)__ALTTCP_MIB_MAX, "counter count");
 
-static struct genl_family alttcp_genl_family;
+
 
 static int put_port_range(struct sk_buff *skb, const struct at_params *p)
 {
@@ -302,9 +309,26 @@ static const struct genl_ops alttcp_genl_ops[] = {
 		.doit = alttcp_reset_stats,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = ALTTCP_CMD_GET_CONN,
+		.dumpit = alttcp_conn_dump,
+	},
+	{
+		.cmd = ALTTCP_CMD_SET_LISTENER,
+		.doit = alttcp_listener_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ALTTCP_CMD_GET_LISTENER,
+		.doit = alttcp_listener_get,
+	},
 };
 
-static struct genl_family alttcp_genl_family __ro_after_init = {
+static const struct genl_multicast_group alttcp_mcgrps[] = {
+	[ALTTCP_MCGRP_EVENTS_ID] = { .name = ALTTCP_MCGRP_EVENTS },
+};
+
+struct genl_family alttcp_genl_family __ro_after_init = {
 	.name = ALTTCP_GENL_NAME,
 	.version = ALTTCP_GENL_VERSION,
 	.maxattr = ALTTCP_A_MAX,
@@ -314,6 +338,8 @@ static struct genl_family alttcp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = alttcp_genl_ops,
 	.n_ops = ARRAY_SIZE(alttcp_genl_ops),
+	.mcgrps = alttcp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(alttcp_mcgrps),
 };
 
 int __init alttcp_genl_register(void)

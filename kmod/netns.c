@@ -7,6 +7,7 @@
 #include <net/net_namespace.h>
 
 #include "hooks.h"
+#include "listener.h"
 #include "netns.h"
 #include "obj.h"
 #include "ops.h"
@@ -25,6 +26,7 @@ static int __net_init alttcp_net_init(struct net *net)
 	mutex_init(&an->params_lock);
 	spin_lock_init(&an->lock);
 	INIT_LIST_HEAD(&an->arm_list);
+	INIT_LIST_HEAD(&an->listener_rules);
 	at_ctx_init(&an->ctx, &an->params, &alttcp_core_ops, an);
 
 	err = alttcp_tables_init(an);
@@ -86,6 +88,7 @@ static void __net_exit alttcp_net_exit(struct net *net)
 	/* Timers that fired meanwhile have seen ->dead; let them finish. */
 	synchronize_rcu();
 	alttcp_sysctl_net_exit(net);
+	alttcp_listener_rules_free(an);
 	alttcp_tables_free(an);
 }
 

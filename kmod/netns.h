@@ -37,12 +37,14 @@ struct alttcp_net {
 	spinlock_t lock;
 	struct at_ctx ctx;
 	struct list_head arm_list;	/* objects whose timer needs rearming */
+	struct list_head listener_rules;	/* listener.c */
 
 	struct hlist_head *ehash;	/* connections, requests, TIME_WAIT */
 	unsigned int ehash_mask;
 	struct hlist_head lhash[ALTTCP_PORT_HASH_SIZE];	/* listeners */
 	struct hlist_head bhash[ALTTCP_PORT_HASH_SIZE];	/* bound ports */
 	u32 hash_seed;
+	u32 gen;			/* bumped by every table change: dumps */
 };
 
 extern unsigned int alttcp_net_id;

@@ -157,6 +157,7 @@ void *alttcp_obj_alloc(struct alttcp_net *an, size_t size,
 		return NULL;
 	obj->an = an;
 	obj->kind = kind;
+	obj->born_us = alttcp_now();
 	INIT_HLIST_NODE(&obj->hnode);
 	INIT_LIST_HEAD(&obj->arm_node);
 	timer_setup(&obj->timer, obj_timer, 0);

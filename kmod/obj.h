@@ -27,6 +27,7 @@ struct alttcp_obj {
 	struct alttcp_net *an;
 	struct alttcp_bind *bind;	/* port reference held, or NULL */
 	struct at_tuple tuple;		/* lookup key, set when hashed */
+	u64 born_us;			/* alttcp_now() at allocation */
 	u8 kind;			/* enum at_alloc_kind */
 	bool hashed;
 	bool dead;			/* freed by the core; memory waits for RCU */

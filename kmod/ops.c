@@ -6,6 +6,7 @@
  */
 #include <linux/random.h>
 
+#include "events.h"
 #include "netns.h"
 #include "obj.h"
 #include "ops.h"
@@ -100,6 +101,7 @@ static void ops_event(void *glue, const struct at_event *ev)
 		alttcp_obj_mark(alttcp_obj_of(ev->conn));
 	if (as)
 		alttcp_sock_event(as, ev);
+	alttcp_event_notify(an, ev);
 }
 
 const struct at_ops alttcp_core_ops = {

@@ -21,6 +21,7 @@
 #include <uapi/linux/alttcp.h>
 
 #include "io.h"
+#include "listener.h"
 #include "netns.h"
 #include "obj.h"
 #include "output.h"
@@ -226,6 +227,7 @@ static int listen_locked(struct alttcp_sock *as, int backlog)
 	inet_sk_set_state(sk, TCP_LISTEN);
 	if (hlist_unhashed(&as->listen_node))
 		alttcp_lhash_add(as);
+	alttcp_listener_apply(as);
 	return 0;
 }
 
@@ -307,6 +309,7 @@ static int alttcp_connect(struct socket *sock, struct sockaddr *uaddr,
 {
 	struct sock *sk = sock->sk;
 	struct alttcp_sock *as = alttcp_sk(sk);
+	bool started = false;
 	long timeo;
 	int err;
 
@@ -328,8 +331,10 @@ static int alttcp_connect(struct socket *sock, struct sockaddr *uaddr,
 			break;
 		}
 		err = connect_locked(as, (struct sockaddr_in *)uaddr);
-		if (!err)
+		if (!err) {
 			sock->state = SS_CONNECTING;
+			started = true;
+		}
 	}
 	alttcp_unlock(as->an);
 	if (err == -EALREADY && (flags & O_NONBLOCK))
@@ -338,6 +343,14 @@ static int alttcp_connect(struct socket *sock, struct sockaddr *uaddr,
 		return err;
 
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	/*
+	 * As Linux: a nonblocking connect() that sent the SYN says
+	 * EINPROGRESS even when the answer came in meanwhile (the softirq
+	 * may run as the lock is dropped); the outcome is for poll() and
+	 * SO_ERROR.
+	 */
+	if (started && !timeo)
+		return -EINPROGRESS;
 	if (!connect_done(sk)) {
 		if (!timeo)
 			return -EINPROGRESS;

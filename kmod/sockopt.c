@@ -10,16 +10,24 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "listener.h"
 #include "netns.h"
 #include "obj.h"
 #include "sock.h"
 #include "sockopt.h"
 
-/* Apply the socket's overrides to its connection, if it has one yet. */
+/*
+ * Apply the socket's overrides to its connection, if it has one yet; a
+ * listener's also carry the netlink rules for its port.
+ */
 static void push_overrides(struct alttcp_sock *as)
 {
 	if (!as->conn)
 		return;
+	if (at_conn_state(as->conn) == TCP_LISTEN) {
+		alttcp_listener_apply(as);
+		return;
+	}
 	at_set_overrides(as->conn, &as->ov, alttcp_now());
 	alttcp_obj_mark(alttcp_obj_of(as->conn));
 }

@@ -55,6 +55,7 @@ void alttcp_ehash_add(struct alttcp_net *an, struct alttcp_obj *obj,
 	obj->tuple = *t;
 	hlist_add_head_rcu(&obj->hnode, &an->ehash[ehash_fn(an, t)]);
 	obj->hashed = true;
+	an->gen++;
 }
 
 void alttcp_ehash_del(struct alttcp_obj *obj)
@@ -63,6 +64,7 @@ void alttcp_ehash_del(struct alttcp_obj *obj)
 		return;
 	hlist_del_init_rcu(&obj->hnode);
 	obj->hashed = false;
+	obj->an->gen++;
 }
 
 /* @new takes @old's place in the same bucket (a TIME_WAIT for its conn). */
@@ -77,6 +79,7 @@ void alttcp_ehash_replace(struct alttcp_obj *old, struct alttcp_obj *new)
 	INIT_HLIST_NODE(&old->hnode);
 	old->hashed = false;
 	new->hashed = true;
+	old->an->gen++;
 }
 
 /* Under RCU or alttcp_net.lock. */
@@ -104,12 +107,15 @@ void alttcp_lhash_add(struct alttcp_sock *as)
 	u16 port = ntohs(as->inet.inet_sport);
 
 	hlist_add_head_rcu(&as->listen_node, &an->lhash[port_slot(port)]);
+	an->gen++;
 }
 
 void alttcp_lhash_del(struct alttcp_sock *as)
 {
-	if (!hlist_unhashed(&as->listen_node))
+	if (!hlist_unhashed(&as->listen_node)) {
 		hlist_del_init_rcu(&as->listen_node);
+		as->an->gen++;
+	}
 }
 
 /* Under RCU or alttcp_net.lock; an exact address beats INADDR_ANY. */

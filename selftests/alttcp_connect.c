@@ -1002,7 +1002,7 @@ static void usage(FILE *f)
 "  -s BYTES       send BYTES (K, M, G suffixes) of the pattern\n"
 "  -r             receive until EOF, verify every byte, print\n"
 "                 'received N bytes ok' (without -r: 'eof after N bytes')\n"
-"  -e BYTES       with -r: fail unless exactly BYTES arrived\n"
+"  -e BYTES       fail unless exactly BYTES arrived (implies -r)\n"
 "  -S SEED        pattern seed (default 1); both ends need the same\n"
 "  --recv-first   receive until EOF before sending (half-close server)\n"
 "  Blocking mode sends, then receives (blocking send()/recv()); --nonblock\n"
@@ -1166,7 +1166,7 @@ int main(int argc, char **argv)
 		case 'b': o.local_port = parse_int(optarg, "port"); break;
 		case 's': o.tx_bytes = parse_size(optarg); break;
 		case 'r': o.rx = true; break;
-		case 'e': o.expect = parse_size(optarg); break;
+		case 'e': o.expect = parse_size(optarg); o.rx = true; break;
 		case 'S': o.seed = parse_size(optarg); break;
 		case 't': o.timeout_s = parse_int(optarg, "timeout"); break;
 		case 'v': o.verbose = true; break;

@@ -83,7 +83,7 @@ net_init()
 	fi
 	[ -x "$ALTTCP_CONNECT" ] ||
 		skip_all "$ALTTCP_CONNECT not built (make -C selftests)"
-	for t in ip ss nft tcpdump tc; do
+	for t in ip nft tcpdump sysctl; do
 		command -v $t >/dev/null || skip_all "$t not installed"
 	done
 	[ -n "${EPOCHREALTIME:-}" ] || skip_all "bash without EPOCHREALTIME"
@@ -772,16 +772,13 @@ ms_to_s()
 {
 	printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
 }
-#TIMING
-eval "$(declare -f tap_ok | sed '1s/tap_ok/_tap_ok0/')"
-tap_ok() { _tap_ok0 "$@"; local u; read -r u _ </proc/uptime; echo "# up=$u"; }
 
 # ------------------------------------------------------------- parallel jobs
 
 # Scenarios that mostly wait for timers can run side by side, each on its
-# own ports in the same namespaces: job_add "FUNC ARGS..." queues one, and
+# own ports in the same namespaces: job_add FUNC ARGS... queues one, and
 # jobs_run MAX runs them, at most MAX at a time, and prints their TAP in
-# the order they were queued, renumbered.  A job gets 10 ports from PORT.
+# the order they were queued, renumbered.  A job gets 20 ports from PORT.
 JOBS=()
 job_add()
 {
@@ -791,18 +788,29 @@ job_add()
 	JOBS+=("$q")
 }
 
+JOB_TIMEOUT=${JOB_TIMEOUT:-120}
 jobs_run()
 {
 	local max=$1 n=${#JOBS[@]} next=0 shown=0 running i base=$NET_TMP
+	local -a start=()
 
-	while [ $shown -lt $n ]; do
+	while [ $shown -lt "$n" ]; do
 		running=0
 		for ((i = shown; i < next; i++)); do
-			[ -e "$base/job$i/done" ] || running=$((running + 1))
+			[ -e "$base/job$i/done" ] && continue
+			running=$((running + 1))
+			# bounded: a job stuck past JOB_TIMEOUT fails and is killed
+			if [ $(($(now_us) - start[i])) -gt $((JOB_TIMEOUT * 1000000)) ]; then
+				kill -KILL "${NET_PID[job$i]}" 2>/dev/null
+				echo "not ok 1 job timed out after ${JOB_TIMEOUT} s: ${JOBS[$i]}" \
+					>>"$base/job$i/tap"
+				: >"$base/job$i/done"
+			fi
 		done
-		if [ $next -lt $n ] && [ $running -lt "$max" ]; then
+		if [ $next -lt "$n" ] && [ $running -lt "$max" ]; then
 			mkdir -p "$base/job$next"
-			PORT=$((PORT + 10))
+			PORT=$((PORT + 20))
+			start[next]=$(now_us)
 			job_exec "$base/job$next" "${JOBS[$next]}" &
 			NET_PID[job$next]=$!
 			next=$((next + 1))
@@ -811,7 +819,7 @@ jobs_run()
 		if [ -e "$base/job$shown/done" ]; then
 			wait "${NET_PID[job$shown]}" 2>/dev/null
 			unset "NET_PID[job$shown]"
-			job_replay "$base/job$shown/tap"
+			job_replay "$base/job$shown/tap" "${JOBS[$shown]}"
 			shown=$((shown + 1))
 			continue
 		fi
@@ -846,17 +854,30 @@ job_kill()
 	NET_PID=()
 }
 
+# job_replay FILE CMD: a job's TAP, renumbered; a job without any result
+# has failed.
 job_replay()
 {
-	local l
+	local l n=0
 
 	while IFS= read -r l; do
 		if [[ $l =~ ^ok\ [0-9]+\ (.*)$ ]]; then
 			tap_ok "${BASH_REMATCH[1]}"
+			n=$((n + 1))
 		elif [[ $l =~ ^not\ ok\ [0-9]+\ (.*)$ ]]; then
 			tap_not_ok "${BASH_REMATCH[1]}"
+			n=$((n + 1))
 		else
 			printf '%s\n' "$l"
 		fi
 	done <"$1"
+	[ $n -gt 0 ] || tap_not_ok "no result from: $2"
+}
+
+# net_end: tap_end, but a script that ran no test at all has failed.
+net_end()
+{
+	[ "$tap_count" -gt 0 ] || tap_not_ok "the script ran no test at all"
+	echo "# ${0##*/}: ${SECONDS} s"
+	tap_end
 }

@@ -45,6 +45,43 @@
  *     Needs CAP_NET_ADMIN in the user namespace that owns the network
  *     namespace.  Zeroes every counter but the gauge CurrEstab.
  *
+ * ALTTCP_CMD_GET_CONN (dump)
+ *     Any user.  Every connection of the namespace: listeners, connections
+ *     in any state, SYN_RECV requests and TIME_WAIT entries, one message
+ *     each with an ALTTCP_A_CONN nest of ALTTCP_CONN_* attributes (what a
+ *     kind of entry does not have is left out).  An optional ALTTCP_A_FILTER
+ *     nest in the request narrows it: ALTTCP_FILTER_STATES, a bit mask of
+ *     (1 << ALTTCP_STATE_*), and any of the local and remote address and
+ *     port.  A dump spanning several messages whose table changed meanwhile
+ *     has NLM_F_DUMP_INTR set on its messages: repeat it for a consistent
+ *     view.
+ *
+ * ALTTCP_CMD_KILL_CONN
+ *     Needs CAP_NET_ADMIN.  Resets every connection that matches the
+ *     ALTTCP_A_FILTER in the request (required) as `ss -K` does: an RST to
+ *     the peer, ECONNABORTED to the application; TIME_WAIT entries that
+ *     match are dropped.  Listeners are not touched.  The reply carries
+ *     ALTTCP_A_COUNT, the number killed; when none matches the request
+ *     fails with ENOENT.
+ *
+ * ALTTCP_CMD_SET_LISTENER
+ *     Needs CAP_NET_ADMIN.  Per-listener overrides of the namespace's
+ *     tunables, for connections made by the listeners on one local port
+ *     (and address, if given): an ALTTCP_A_LISTENER nest with
+ *     ALTTCP_LISTENER_PORT (required), ALTTCP_LISTENER_ADDR (optional,
+ *     0 = any) and any ALTTCP_LISTENER_* value; a value of
+ *     ALTTCP_OVERRIDE_UNSET drops that override.  The rule applies at once
+ *     to the listeners that exist and to later ones.
+ *
+ * ALTTCP_CMD_GET_LISTENER
+ *     Any user.  The reply carries one ALTTCP_A_LISTENER nest per rule.
+ *
+ * ALTTCP_CMD_EVENT (multicast group ALTTCP_MCGRP_EVENTS)
+ *     Any user may listen.  One message per state change of any
+ *     connection, with an ALTTCP_A_EVENT nest: old and new state, the
+ *     reason (ALTTCP_REASON_*), the 4-tuple and a CLOCK_REALTIME stamp.
+ *     Nothing is built while nobody listens.
+ *
  * Values are validated exactly as the sysctls are; Documentation/alttcp.rst
  * lists every bound.  ALTTCP_STATE_* follow Linux's TCP_* numbering so that
  * tools which know `ss` need no new table; ALTTCP_MIB_* name the per-netns
@@ -67,6 +104,11 @@ enum alttcp_cmd {
 	ALTTCP_CMD_SET_CONFIG,
 	ALTTCP_CMD_GET_STATS,
 	ALTTCP_CMD_RESET_STATS,
+	ALTTCP_CMD_GET_CONN,
+	ALTTCP_CMD_KILL_CONN,
+	ALTTCP_CMD_SET_LISTENER,
+	ALTTCP_CMD_GET_LISTENER,
+	ALTTCP_CMD_EVENT,
 	__ALTTCP_CMD_MAX
 };
 #define ALTTCP_CMD_MAX (__ALTTCP_CMD_MAX - 1)
@@ -75,6 +117,11 @@ enum alttcp_attr {
 	ALTTCP_A_UNSPEC,
 	ALTTCP_A_CONFIG,		/* nest of ALTTCP_CFG_* */
 	ALTTCP_A_STATS,			/* nest of ALTTCP_STATS_ATTR(id) */
+	ALTTCP_A_CONN,			/* nest of ALTTCP_CONN_* */
+	ALTTCP_A_FILTER,		/* nest of ALTTCP_FILTER_* */
+	ALTTCP_A_COUNT,			/* u32 */
+	ALTTCP_A_LISTENER,		/* nest of ALTTCP_LISTENER_* */
+	ALTTCP_A_EVENT,			/* nest of ALTTCP_EVENT_* */
 	__ALTTCP_A_MAX
 };
 #define ALTTCP_A_MAX (__ALTTCP_A_MAX - 1)
@@ -167,6 +214,106 @@ enum alttcp_mib {
 	ALTTCP_MIB_PAWS_REJECTED,
 	__ALTTCP_MIB_MAX
 };
+
+#define ALTTCP_MCGRP_EVENTS	"events"
+
+/* What a connection's pending timer is for. */
+enum alttcp_timer {
+	ALTTCP_TIMER_NONE,
+	ALTTCP_TIMER_RETRANSMIT,	/* data, SYN or FIN */
+	ALTTCP_TIMER_PERSIST,		/* zero-window probe */
+	ALTTCP_TIMER_DELACK,
+	ALTTCP_TIMER_KEEPALIVE,
+	ALTTCP_TIMER_FIN_WAIT2,
+	ALTTCP_TIMER_TIME_WAIT,
+	ALTTCP_TIMER_SYN_ACK,		/* a SYN_RECV request's retransmission */
+	__ALTTCP_TIMER_MAX
+};
+
+enum alttcp_conn_attr {
+	ALTTCP_CONN_UNSPEC,
+	ALTTCP_CONN_PAD,
+	ALTTCP_CONN_STATE,		/* u8, ALTTCP_STATE_* */
+	ALTTCP_CONN_LADDR,		/* be32 */
+	ALTTCP_CONN_LPORT,		/* u16 */
+	ALTTCP_CONN_RADDR,		/* be32 */
+	ALTTCP_CONN_RPORT,		/* u16 */
+	ALTTCP_CONN_AGE_MS,		/* u64, since the entry was created */
+	ALTTCP_CONN_RX_QUEUE,		/* u32, bytes not read by the app */
+	ALTTCP_CONN_TX_QUEUE,		/* u32, bytes not acked by the peer */
+	ALTTCP_CONN_TIMER,		/* u8, ALTTCP_TIMER_* */
+	ALTTCP_CONN_TIMER_EXPIRES_MS,	/* u32, from now */
+	ALTTCP_CONN_RETRANSMITS,	/* u32, consecutive timeouts */
+	ALTTCP_CONN_TOTAL_RETRANS,	/* u32 */
+	ALTTCP_CONN_PROBES,		/* u32, unanswered keepalive/zwp */
+	ALTTCP_CONN_RTO_US,		/* u32 */
+	ALTTCP_CONN_RTT_US,		/* u32, smoothed */
+	ALTTCP_CONN_RTTVAR_US,		/* u32 */
+	ALTTCP_CONN_CWND,		/* u32, bytes */
+	ALTTCP_CONN_SSTHRESH,		/* u32, bytes */
+	ALTTCP_CONN_SND_MSS,		/* u32 */
+	ALTTCP_CONN_RCV_MSS,		/* u32 */
+	ALTTCP_CONN_SND_WSCALE,		/* u8 */
+	ALTTCP_CONN_RCV_WSCALE,		/* u8 */
+	ALTTCP_CONN_TIMESTAMPS,		/* flag */
+	ALTTCP_CONN_SACK,		/* flag */
+	ALTTCP_CONN_ORPHAN,		/* flag: closed by its application */
+	ALTTCP_CONN_BYTES_ACKED,	/* u64 */
+	ALTTCP_CONN_BYTES_RECEIVED,	/* u64 */
+	ALTTCP_CONN_SEGS_IN,		/* u64 */
+	ALTTCP_CONN_SEGS_OUT,		/* u64 */
+	ALTTCP_CONN_UID,		/* u32, of the socket's owner */
+	ALTTCP_CONN_INODE,		/* u64, of the socket */
+	ALTTCP_CONN_ACCEPT_QUEUE,	/* u32, listeners */
+	ALTTCP_CONN_ACCEPT_MAX,		/* u32, listeners */
+	ALTTCP_CONN_SYN_QUEUE,		/* u32, listeners */
+	ALTTCP_CONN_SND_WND,		/* u32, bytes */
+	ALTTCP_CONN_RCV_WND,		/* u32, bytes */
+	__ALTTCP_CONN_MAX
+};
+#define ALTTCP_CONN_MAX (__ALTTCP_CONN_MAX - 1)
+
+enum alttcp_filter_attr {
+	ALTTCP_FILTER_UNSPEC,
+	ALTTCP_FILTER_STATES,		/* u32, bit (1 << ALTTCP_STATE_*) */
+	ALTTCP_FILTER_LADDR,		/* be32 */
+	ALTTCP_FILTER_LPORT,		/* u16 */
+	ALTTCP_FILTER_RADDR,		/* be32 */
+	ALTTCP_FILTER_RPORT,		/* u16 */
+	__ALTTCP_FILTER_MAX
+};
+#define ALTTCP_FILTER_MAX (__ALTTCP_FILTER_MAX - 1)
+
+#define ALTTCP_OVERRIDE_UNSET	0xffffffffU
+
+enum alttcp_listener_attr {
+	ALTTCP_LISTENER_UNSPEC,
+	ALTTCP_LISTENER_ADDR,		/* be32, 0 = any */
+	ALTTCP_LISTENER_PORT,		/* u16 */
+	ALTTCP_LISTENER_SYNACK_RETRIES,	/* u32 */
+	ALTTCP_LISTENER_TW_TIMEOUT,	/* u32, seconds */
+	ALTTCP_LISTENER_ORPHAN_RETRIES,	/* u32 */
+	ALTTCP_LISTENER_KEEPALIVE_TIME,	/* u32, seconds */
+	ALTTCP_LISTENER_KEEPALIVE_INTVL, /* u32, seconds */
+	ALTTCP_LISTENER_KEEPALIVE_PROBES, /* u32 */
+	__ALTTCP_LISTENER_MAX
+};
+#define ALTTCP_LISTENER_MAX (__ALTTCP_LISTENER_MAX - 1)
+
+enum alttcp_event_attr {
+	ALTTCP_EVENT_UNSPEC,
+	ALTTCP_EVENT_PAD,
+	ALTTCP_EVENT_OLD_STATE,		/* u8 */
+	ALTTCP_EVENT_NEW_STATE,		/* u8 */
+	ALTTCP_EVENT_REASON,		/* u16, ALTTCP_REASON_* */
+	ALTTCP_EVENT_LADDR,		/* be32 */
+	ALTTCP_EVENT_LPORT,		/* u16 */
+	ALTTCP_EVENT_RADDR,		/* be32 */
+	ALTTCP_EVENT_RPORT,		/* u16 */
+	ALTTCP_EVENT_TIME_NS,		/* u64, CLOCK_REALTIME */
+	__ALTTCP_EVENT_MAX
+};
+#define ALTTCP_EVENT_MAX (__ALTTCP_EVENT_MAX - 1)
 
 /* Attribute types inside ALTTCP_A_STATS. */
 #define ALTTCP_STATS_ATTR(id)	((id) + 1)
