@@ -326,7 +326,16 @@ void at_ctx_init(struct at_ctx *ctx, const struct at_params *params,
 int at_parse_tcp_header(const at_u8 *buf, at_u32 len, struct at_seg *seg);
 int at_write_tcp_header(const struct at_out *out, at_u8 *buf, at_u32 size);
 
-/* Connections */
+/*
+ * Connections.  at_conn_new() allocates a CLOSED connection with its rings
+ * (NULL on allocation failure); at_connect() sends the SYN, at_listen()
+ * makes it a listener (backlog capped by somaxconn).  at_send() copies into
+ * the send ring and returns the bytes taken (-AT_EAGAIN when full);
+ * at_recv() returns bytes, 0 at EOF, -AT_EAGAIN or -error (len 0 answers
+ * 0 exactly at end of stream, with no data left to read).  at_close()
+ * gives the handle back: the core frees the connection when it is done
+ * (AT_EV_CONN_FREED); at_conn_destroy() frees at once, silently.
+ */
 struct at_conn *at_conn_new(struct at_ctx *ctx, const struct at_tuple *t,
 			    const struct at_conn_cfg *cfg, void *glue);
 void at_conn_set_glue(struct at_conn *c, void *glue);
@@ -358,7 +367,16 @@ at_u32 at_conn_send_space(const struct at_conn *c);
 at_bool at_conn_linger_done(const struct at_conn *c);
 void at_conn_info(const struct at_conn *c, at_u64 now,
 		  struct at_conn_info *info);
+void at_tw_info(const struct at_tw *tw, at_u64 now,
+		struct at_conn_info *info);
+void at_req_info(const struct at_req *r, at_u64 now,
+		 struct at_conn_info *info);
 
+/*
+ * Input and timers.  seg may be modified (a SYN+ACK in SYN_RECV has its SYN
+ * stripped).  poll_at is the absolute time the object next needs its timer
+ * entry point, 0 for never; recompute it after every call into the core.
+ */
 void at_conn_input(struct at_conn *c, struct at_seg *seg, at_u64 now);
 at_u64 at_conn_poll_at(const struct at_conn *c);
 void at_conn_timer(struct at_conn *c, at_u64 now);

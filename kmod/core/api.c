@@ -105,6 +105,9 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 
 	if (c->state == AT_LISTEN)
 		return -AT_ENOTCONN;
+	/* A zero-length read probes for end of stream: data is not EOF. */
+	if (!len && c->rcv_ring.len)
+		return -AT_EAGAIN;
 	n = at_ring_peek(&c->rcv_ring, 0, buf, len);
 	if (n) {
 		if (!peek) {

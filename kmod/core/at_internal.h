@@ -242,10 +242,18 @@ void at_ack_received(struct at_conn *c, const struct at_seg *seg,
 		     at_u64 now);
 void at_rtx_timeout(struct at_conn *c, at_u64 now);
 at_u32 at_in_flight(const struct at_conn *c);
+
+/* sack.c */
 void at_sack_update(struct at_conn *c, const struct at_seg *seg);
+void at_sack_trim(struct at_conn *c);
 at_u32 at_sack_pipe(const struct at_conn *c);
+at_u32 at_unsacked_bytes(const struct at_conn *c, at_u32 from, at_u32 to);
 at_bool at_sack_next_hole(struct at_conn *c, at_u32 *start, at_u32 *len);
 at_bool at_seq_sacked(const struct at_conn *c, at_u32 seq, at_u32 *end);
+
+/* cc.c */
+void at_cc_dupack(struct at_conn *c, at_u64 now);
+void at_cc_new_ack(struct at_conn *c, at_u32 acked, at_u64 now);
 
 /* reass.c */
 void at_rcv_data(struct at_conn *c, const struct at_seg *seg, at_u64 now);
@@ -257,14 +265,24 @@ void at_arm_keepalive(struct at_conn *c, at_u64 now);
 at_u64 at_backoff(const struct at_conn *c, at_u32 base_us, at_u32 n);
 
 /* listen.c */
+at_u16 at_listener_window(const struct at_conn *l);
+at_bool at_overflow_on_ack(struct at_conn *l, const struct at_seg *seg);
+void at_child_start(struct at_conn *l, struct at_req *r, struct at_conn *c,
+		    struct at_seg *seg, at_u64 now);
 void at_listen_input(struct at_conn *l, struct at_seg *seg, at_u64 now);
 void at_listen_stop(struct at_conn *l, at_u64 now);
 int at_accept_queue_full(const struct at_conn *l);
 void at_accept_enqueue(struct at_conn *l, struct at_conn *c);
 struct at_conn *at_child_create(struct at_conn *l, const struct at_seg *seg,
 				const struct at_req *r, at_u64 now);
+
+/* req.c */
 void at_req_send_synack(struct at_req *r, at_bool retrans, at_u64 now);
 void at_req_free(struct at_req *r, enum at_reason reason);
+void at_synack_build(const struct at_req *r, struct at_out *out, at_u64 now);
+void at_req_from_syn(struct at_req *r, struct at_conn *l,
+		     const struct at_seg *seg, at_u64 now);
+void at_req_queue(struct at_conn *l, const struct at_seg *seg, at_u64 now);
 
 /* cookie.c */
 at_u32 at_cookie_make(struct at_ctx *ctx, const struct at_tuple *t,

@@ -67,8 +67,15 @@ static inline int at_seq_lt(at_u32 a, at_u32 b) { return (at_s32)(a - b) < 0; }
 static inline int at_seq_le(at_u32 a, at_u32 b) { return (at_s32)(a - b) <= 0; }
 static inline int at_seq_gt(at_u32 a, at_u32 b) { return (at_s32)(a - b) > 0; }
 static inline int at_seq_ge(at_u32 a, at_u32 b) { return (at_s32)(a - b) >= 0; }
-static inline at_u32 at_seq_max(at_u32 a, at_u32 b) { return at_seq_gt(a, b) ? a : b; }
-static inline at_u32 at_seq_min(at_u32 a, at_u32 b) { return at_seq_lt(a, b) ? a : b; }
+static inline at_u32 at_seq_max(at_u32 a, at_u32 b)
+{
+	return at_seq_gt(a, b) ? a : b;
+}
+
+static inline at_u32 at_seq_min(at_u32 a, at_u32 b)
+{
+	return at_seq_lt(a, b) ? a : b;
+}
 
 /* What an allocation is for; lets the glue use one kmem_cache per kind. */
 enum at_alloc_kind {

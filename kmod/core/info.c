@@ -60,3 +60,32 @@ void at_conn_info(const struct at_conn *c, at_u64 now,
 	i->segs_out = c->segs_out;
 	i->err = c->err;
 }
+
+/* TIME_WAIT entries and requests show up in dumps too (ss -tan). */
+void at_tw_info(const struct at_tw *tw, at_u64 now, struct at_conn_info *i)
+{
+	(void)now;
+	at_memset(i, 0, sizeof(*i));
+	i->tuple = tw->tuple;
+	i->state = AT_TIME_WAIT;
+	i->timer = AT_TIMER_TIME_WAIT;
+	i->timer_expires = tw->deadline;
+	i->ts_ok = tw->ts_ok;
+	i->orphan = 1;
+}
+
+void at_req_info(const struct at_req *r, at_u64 now, struct at_conn_info *i)
+{
+	(void)now;
+	at_memset(i, 0, sizeof(*i));
+	i->tuple = r->tuple;
+	i->state = AT_SYN_RECV;
+	i->timer = AT_TIMER_RETRANSMIT;
+	i->timer_expires = r->deadline;
+	i->retransmits = r->retrans;
+	i->snd_mss = r->peer_mss;
+	i->snd_wscale = r->snd_wscale;
+	i->rcv_wscale = r->rcv_wscale;
+	i->ts_ok = r->ts_ok;
+	i->sack_ok = r->sack_ok;
+}

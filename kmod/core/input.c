@@ -261,8 +261,6 @@ void at_conn_input_sync(struct at_conn *c, struct at_seg *seg, at_u64 now)
 		if (orphan_data(c, seg))
 			return;
 		at_rcv_data(c, seg, now);
-	} else if (seg->flags & AT_FIN && seg->seq + seg->len + 1 == c->rcv_nxt) {
-		at_send_ack(c, now);	/* retransmitted FIN */
 	}
 	if (c->state == AT_CLOSED || c->dead)
 		return;

@@ -59,122 +59,19 @@ struct at_conn *at_accept(struct at_conn *l)
 	return c;
 }
 
-static void req_event(struct at_req *r, enum at_event_kind kind, int old,
-		      int new, enum at_reason reason, struct at_conn *child)
-{
-	struct at_conn *l = r->listener;
-	struct at_event ev;
-
-	at_memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.req = r;
-	ev.listener = l;
-	ev.conn = child;
-	ev.old_state = (at_u8)old;
-	ev.new_state = (at_u8)new;
-	ev.reason = (at_u16)reason;
-	l->ctx->ops->event(l->ctx->glue, &ev);
-}
-
-/* Unlink and free; reason NONE means "became a connection". */
-void at_req_free(struct at_req *r, enum at_reason reason)
-{
-	struct at_conn *l = r->listener;
-	struct at_ctx *ctx = l->ctx;
-
-	if (reason != AT_R_NONE)
-		req_event(r, AT_EV_STATE, AT_SYN_RECV,
-			  reason == AT_R_RST_RECEIVED ? AT_LISTEN : AT_CLOSED,
-			  reason, NULL);
-	req_event(r, AT_EV_REQ_FREED, AT_SYN_RECV, AT_CLOSED, reason, NULL);
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		l->req_head = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
-	l->syn_qlen--;
-	AT_SUB(&ctx->req_count, 1);
-	ctx->ops->free(ctx->glue, r, AT_ALLOC_REQ);
-}
-
-static at_u16 listener_window(const struct at_conn *l)
+at_u16 at_listener_window(const struct at_conn *l)
 {
 	return (at_u16)AT_MIN(l->cfg.rcvbuf, 65535U);
 }
 
-static AT_NOINLINE void synack_build(const struct at_req *r, struct at_out *out,
-			 at_u64 now)
-{
-	const struct at_conn *l = r->listener;
-
-	at_memset(out, 0, sizeof(*out));
-	out->tuple = r->tuple;
-	out->seq = r->iss;
-	out->ack = r->irs + 1;
-	out->flags = AT_SYN | AT_ACK;
-	out->window = listener_window(l);
-	out->opt.present = AT_OPT_MSS;
-	out->opt.mss = (at_u16)AT_MIN((at_u32)l->adv_mss, 65535U);
-	if (r->ws_ok) {
-		out->opt.present |= AT_OPT_WSCALE;
-		out->opt.wscale = r->rcv_wscale;
-	}
-	if (r->sack_ok)
-		out->opt.present |= AT_OPT_SACK_OK;
-	if (r->ts_ok) {
-		out->opt.present |= AT_OPT_TS;
-		out->opt.tsval = at_ts_now(now, r->ts_off);
-		out->opt.tsecr = r->ts_recent;
-	}
-}
-
-void at_req_send_synack(struct at_req *r, at_bool retrans, at_u64 now)
-{
-	struct at_ctx *ctx = r->listener->ctx;
-	struct at_out out;
-
-	synack_build(r, &out, now);
-	out.retransmit = retrans;
-	if (retrans) {
-		AT_INC(ctx, RETRANS_SEGS);
-		AT_INC(ctx, SYNACK_RETRANSMITS);
-		r->sent = 0;	/* the ACK may answer either copy */
-	}
-	at_emit(ctx, &out);
-}
-
-/* Fill a request from a SYN: option negotiation happens here. */
-static void req_from_syn(struct at_req *r, struct at_conn *l,
-			 const struct at_seg *seg, at_u64 now)
-{
-	const struct at_opts *o = &seg->opt;
-
-	at_memset(r, 0, sizeof(*r));
-	r->listener = l;
-	r->tuple = seg->tuple;
-	r->irs = seg->seq;
-	r->peer_mss = (o->present & AT_OPT_MSS) && o->mss ? o->mss :
-		      AT_DEFAULT_MSS;
-	r->ts_ok = l->ts_want && (o->present & AT_OPT_TS);
-	r->sack_ok = l->sack_want && (o->present & AT_OPT_SACK_OK);
-	r->ws_ok = l->ws_want && (o->present & AT_OPT_WSCALE);
-	r->snd_wscale = r->ws_ok ? o->wscale : 0;
-	r->rcv_wscale = r->ws_ok ? l->rcv_wscale : 0;
-	r->ts_recent = o->tsval;
-	r->ts_off = at_ts_offset(l->ctx, &seg->tuple);
-	r->iss = seg->has_isn_hint ? seg->isn_hint :
-		 at_isn(l->ctx, &seg->tuple, now);
-}
-
-static AT_NOINLINE void send_cookie(struct at_conn *l, const struct at_seg *seg,
-			at_u64 now)
+static AT_NOINLINE void send_cookie(struct at_conn *l,
+				     const struct at_seg *seg, at_u64 now)
 {
 	struct at_req r;
 	struct at_out out;
 	at_u16 mss;
 
-	req_from_syn(&r, l, seg, now);
+	at_req_from_syn(&r, l, seg, now);
 	r.iss = at_cookie_make(l->ctx, &seg->tuple, seg->seq, r.peer_mss, now,
 			       &mss);
 	if (!r.ts_ok) {
@@ -183,40 +80,12 @@ static AT_NOINLINE void send_cookie(struct at_conn *l, const struct at_seg *seg,
 		r.sack_ok = 0;
 		r.rcv_wscale = 0;
 	}
-	synack_build(&r, &out, now);
+	at_synack_build(&r, &out, now);
 	if (r.ts_ok)
 		out.opt.tsval = at_cookie_ts(now, r.ts_off, &r);
 	l->cookie_stamp = now;
 	AT_INC(l->ctx, SYNCOOKIES_SENT);
 	at_emit(l->ctx, &out);
-}
-
-static AT_NOINLINE void queue_req(struct at_conn *l, const struct at_seg *seg,
-		      at_u64 now)
-{
-	struct at_ctx *ctx = l->ctx;
-	struct at_req *r;
-
-	r = ctx->ops->alloc(ctx->glue, sizeof(*r), AT_ALLOC_REQ);
-	if (!r) {
-		AT_INC(ctx, LISTEN_DROPS);
-		return;
-	}
-	req_from_syn(r, l, seg, now);
-	r->deadline = now + (at_u64)ctx->params->rto_initial_ms *
-			    AT_USEC_PER_MSEC;
-	r->next = l->req_head;
-	if (r->next)
-		r->next->prev = r;
-	l->req_head = r;
-	l->syn_qlen++;
-	AT_ADD(&ctx->req_count, 1);
-	req_event(r, AT_EV_REQ_NEW, AT_LISTEN, AT_SYN_RECV, AT_R_NONE, NULL);
-	req_event(r, AT_EV_STATE, AT_LISTEN, AT_SYN_RECV, AT_R_SYN_RECEIVED,
-		  NULL);
-	r->sent = 1;
-	r->sent_us = (at_u32)now;
-	at_req_send_synack(r, 0, now);
 }
 
 static void syn_input(struct at_conn *l, const struct at_seg *seg,
@@ -238,7 +107,7 @@ static void syn_input(struct at_conn *l, const struct at_seg *seg,
 		AT_INC(l->ctx, LISTEN_DROPS);
 		return;
 	}
-	queue_req(l, seg, now);
+	at_req_queue(l, seg, now);
 }
 
 /* A child in SYN_RECV from a request; the ACK then completes it. */
@@ -262,7 +131,7 @@ struct at_conn *at_child_create(struct at_conn *l, const struct at_seg *seg,
 	c->irs = r->irs;
 	c->rcv_nxt = r->irs + 1;
 	c->last_ack_sent = c->rcv_nxt;
-	c->rcv_adv = c->rcv_nxt + listener_window(l);
+	c->rcv_adv = c->rcv_nxt + at_listener_window(l);
 	c->peer_mss = r->peer_mss;
 	c->ts_ok = r->ts_ok;
 	c->ts_recent = r->ts_recent;
@@ -298,8 +167,8 @@ static void child_event(struct at_conn *l, struct at_req *r,
 }
 
 /* Let the child process the completing ACK (and any data or FIN on it). */
-static void child_start(struct at_conn *l, struct at_req *r,
-			struct at_conn *c, struct at_seg *seg, at_u64 now)
+void at_child_start(struct at_conn *l, struct at_req *r, struct at_conn *c,
+		    struct at_seg *seg, at_u64 now)
 {
 	child_event(l, r, c);
 	if (r && r->listener)
@@ -308,7 +177,7 @@ static void child_start(struct at_conn *l, struct at_req *r,
 	at_conn_release(c);
 }
 
-static at_bool overflow_on_ack(struct at_conn *l, const struct at_seg *seg)
+at_bool at_overflow_on_ack(struct at_conn *l, const struct at_seg *seg)
 {
 	if (!at_accept_queue_full(l))
 		return 0;
@@ -319,7 +188,8 @@ static at_bool overflow_on_ack(struct at_conn *l, const struct at_seg *seg)
 	return 1;
 }
 
-static AT_NOINLINE void cookie_ack(struct at_conn *l, struct at_seg *seg, at_u64 now)
+static AT_NOINLINE void cookie_ack(struct at_conn *l, struct at_seg *seg,
+				    at_u64 now)
 {
 	struct at_ctx *ctx = l->ctx;
 	struct at_req r;
@@ -337,7 +207,7 @@ static AT_NOINLINE void cookie_ack(struct at_conn *l, struct at_seg *seg, at_u64
 		goto reset;
 	}
 	AT_INC(ctx, SYNCOOKIES_RECV);
-	if (overflow_on_ack(l, seg))
+	if (at_overflow_on_ack(l, seg))
 		return;
 	at_memset(&r, 0, sizeof(r));
 	r.listener = l;
@@ -360,7 +230,7 @@ static AT_NOINLINE void cookie_ack(struct at_conn *l, struct at_seg *seg, at_u64
 		return;
 	}
 	c->from_cookie = 1;
-	child_start(l, NULL, c, seg, now);
+	at_child_start(l, NULL, c, seg, now);
 	return;
 
 reset:
@@ -383,73 +253,6 @@ void at_listen_input(struct at_conn *l, struct at_seg *seg, at_u64 now)
 }
 
 
-void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
-{
-	struct at_conn *l = r->listener;
-	struct at_conn *c;
-
-	AT_INC(l->ctx, IN_SEGS);
-	if (seg->flags & AT_RST) {
-		if (at_seq_ge(seg->seq, r->irs + 1) &&
-		    at_seq_lt(seg->seq, r->irs + 1 + listener_window(l)))
-			at_req_free(r, AT_R_RST_RECEIVED);
-		return;
-	}
-	if ((seg->flags & AT_SYN) && !(seg->flags & AT_ACK)) {
-		if (seg->seq == r->irs)
-			at_req_send_synack(r, 1, now);
-		return;
-	}
-	if (!(seg->flags & AT_ACK))
-		return;
-	if (seg->ack != r->iss + 1 || (seg->flags & AT_SYN)) {
-		at_send_rst_reply(l->ctx, seg);
-		return;
-	}
-	if (overflow_on_ack(l, seg)) {
-		if (l->ctx->params->abort_on_overflow)
-			at_req_free(r, AT_R_LISTEN_OVERFLOW);
-		return;
-	}
-	c = at_child_create(l, seg, r, now);
-	if (!c) {
-		AT_INC(l->ctx, LISTEN_DROPS);
-		return;
-	}
-	child_start(l, r, c, seg, now);
-}
-
-at_u64 at_req_poll_at(const struct at_req *r)
-{
-	return r->deadline;
-}
-
-/* B8: SYN+ACK at 0, 1, 3, 7 .. s; the entry dies one doubling later. */
-void at_req_timer(struct at_req *r, at_u64 now)
-{
-	struct at_conn *l = r->listener;
-	const struct at_params *p = l->ctx->params;
-	int limit = at_conn_get_param(l, l->ov.synack_retries,
-				      p->synack_retries);
-	at_u64 base = (at_u64)p->rto_initial_ms * AT_USEC_PER_MSEC;
-
-	if (now < r->deadline)
-		return;
-	if (r->retrans >= limit) {
-		at_req_free(r, AT_R_SYNACK_RETRIES_EXHAUSTED);
-		return;
-	}
-	r->retrans++;
-	at_req_send_synack(r, 1, now);
-	r->deadline = now + at_backoff(l, (at_u32)base, r->retrans);
-}
-
-const struct at_tuple *at_req_tuple(const struct at_req *r)
-{
-	return &r->tuple;
-}
-
-/* close() of a listener: drop half-open entries, reset unaccepted kids. */
 void at_listen_stop(struct at_conn *l, at_u64 now)
 {
 	struct at_conn *c;
@@ -465,3 +268,4 @@ void at_listen_stop(struct at_conn *l, at_u64 now)
 		at_conn_release(c);
 	}
 }
+

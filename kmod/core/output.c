@@ -190,6 +190,10 @@ at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	out.retransmit = retrans;
 	if (retrans)
 		count_retransmit(c, &out);
+	/* Karn: an ACK covering a resent byte cannot time the original. */
+	if (retrans && c->rtt_pending && at_seq_le(seq, c->rtt_seq) &&
+	    at_seq_lt(c->rtt_seq, seq + len + 1))
+		c->rtt_pending = 0;
 	if (out.flags & AT_FIN)
 		c->fin_sent = 1;
 	/* A timeout's go-back-N resend may run past what was ever sent. */
@@ -257,7 +261,7 @@ at_bool at_challenge_allowed(struct at_ctx *ctx, at_u64 now)
  */
 void at_send_dupack(struct at_conn *c, const struct at_seg *seg, at_u64 now)
 {
-	if (!seg->len && !(seg->flags & AT_SYN)) {
+	if (!seg->len && !(seg->flags & (AT_SYN | AT_FIN))) {
 		if (c->last_oow_ack && now - c->last_oow_ack < AT_OOW_RATELIMIT_US)
 			return;
 		c->last_oow_ack = now;
@@ -300,6 +304,8 @@ static at_u32 usable_window(const struct at_conn *c)
 	by_wnd = at_seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
 	if (c->in_recovery && c->sack_ok)
 		flight = at_sack_pipe(c);
+	else if (c->nr_sacked)
+		flight = at_unsacked_bytes(c, c->snd_una, c->snd_nxt);
 	by_cwnd = c->cwnd > flight ? c->cwnd - flight : 0;
 	return AT_MIN(by_wnd, by_cwnd);
 }
@@ -334,19 +340,25 @@ static void arm_persist(struct at_conn *c, at_u64 now)
 	if (c->rtx_at)
 		return;
 	c->persist = 1;
-	c->rtx_at = now + at_backoff(c, c->rto, c->probes_out);
+	c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
 }
 
 /* Send what the windows, Nagle and the FIN allow. */
 void at_output(struct at_conn *c, at_u64 now)
 {
-	at_u32 data_end, avail, len, used;
+	at_u32 data_end, avail, len, used, sacked_end;
 
 	if (!can_send_data(c))
 		return;
 	for (;;) {
 		if (retransmit_hole(c, now))
 			continue;
+		/* Go-back-N after a timeout skips what the peer SACKed. */
+		if (at_seq_lt(c->snd_nxt, c->snd_max) &&
+		    at_seq_sacked(c, c->snd_nxt, &sacked_end)) {
+			c->snd_nxt = at_seq_min(sacked_end, c->snd_max);
+			continue;
+		}
 		data_end = at_fin_seq(c);
 		avail = at_seq_lt(c->snd_nxt, data_end) ?
 			data_end - c->snd_nxt : 0;
@@ -375,6 +387,8 @@ void at_output(struct at_conn *c, at_u64 now)
 			c->una_stamp = now;
 		c->snd_nxt += used;
 		if (!c->rtx_at || c->persist) {
+			if (c->persist)
+				c->retransmits = 0;	/* window reopened */
 			c->persist = 0;
 			c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
 		}

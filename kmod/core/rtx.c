@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reliability: what an ACK does to the send side, RTT/RTO (RFC 6298),
- * congestion control (RFC 5681 NewReno with RFC 6582 partial ACKs), the
- * SACK scoreboard (RFC 2018, loss recovery after RFC 6675) and the
- * retransmission timeout.  The send ring is the retransmission queue: bytes
- * stay there until cumulatively acked.
+ * Reliability: what an ACK does to the send side, RTT/RTO (RFC 6298) and
+ * the retransmission and persist timeouts.  The send ring is the
+ * retransmission queue: bytes stay there until cumulatively acked.
+ * Congestion control lives in cc.c, the SACK scoreboard in sack.c.
  */
 #include "at_internal.h"
 
@@ -67,194 +66,6 @@ void at_rearm_rtx(struct at_conn *c, at_u64 now)
 		c->rtx_at = 0;
 }
 
-/* ---- SACK scoreboard ---- */
-
-static void sb_remove(struct at_conn *c, int i)
-{
-	int j;
-
-	for (j = i; j + 1 < c->nr_sacked; j++)
-		c->sacked[j] = c->sacked[j + 1];
-	c->nr_sacked--;
-}
-
-static void sb_insert(struct at_conn *c, at_u32 s, at_u32 e)
-{
-	int i = 0, j;
-
-	while (i < c->nr_sacked && at_seq_lt(c->sacked[i].end, s))
-		i++;
-	/* Merge every block that touches [s, e). */
-	while (i < c->nr_sacked && at_seq_le(c->sacked[i].start, e)) {
-		s = at_seq_min(s, c->sacked[i].start);
-		e = at_seq_max(e, c->sacked[i].end);
-		sb_remove(c, i);
-	}
-	if (c->nr_sacked == AT_SB_MAX)
-		return;
-	for (j = c->nr_sacked; j > i; j--)
-		c->sacked[j] = c->sacked[j - 1];
-	c->sacked[i].start = s;
-	c->sacked[i].end = e;
-	c->nr_sacked++;
-}
-
-static void sb_trim(struct at_conn *c)
-{
-	while (c->nr_sacked && at_seq_le(c->sacked[0].end, c->snd_una))
-		sb_remove(c, 0);
-	if (c->nr_sacked && at_seq_lt(c->sacked[0].start, c->snd_una))
-		c->sacked[0].start = c->snd_una;
-}
-
-void at_sack_update(struct at_conn *c, const struct at_seg *seg)
-{
-	const struct at_sack_block *b;
-	int i;
-
-	for (i = 0; i < seg->opt.nr_sack; i++) {
-		b = &seg->opt.sack[i];
-		/* RFC 2018: ignore D-SACKs and blocks beyond what we sent. */
-		if (!at_seq_lt(b->start, b->end) ||
-		    at_seq_le(b->end, c->snd_una) ||
-		    at_seq_gt(b->end, c->snd_max))
-			continue;
-		sb_insert(c, at_seq_max(b->start, c->snd_una), b->end);
-	}
-	sb_trim(c);
-}
-
-static at_u32 high_sacked(const struct at_conn *c)
-{
-	return c->nr_sacked ? c->sacked[c->nr_sacked - 1].end : c->snd_una;
-}
-
-at_bool at_seq_sacked(const struct at_conn *c, at_u32 seq, at_u32 *end)
-{
-	int i;
-
-	for (i = 0; i < c->nr_sacked; i++) {
-		if (at_seq_ge(seq, c->sacked[i].start) &&
-		    at_seq_lt(seq, c->sacked[i].end)) {
-			*end = c->sacked[i].end;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Unsacked bytes in [from, to). */
-static at_u32 hole_bytes(const struct at_conn *c, at_u32 from, at_u32 to)
-{
-	at_u32 n = 0, s, e;
-	int i;
-
-	if (!at_seq_lt(from, to))
-		return 0;
-	n = to - from;
-	for (i = 0; i < c->nr_sacked; i++) {
-		s = at_seq_max(c->sacked[i].start, from);
-		e = at_seq_min(c->sacked[i].end, to);
-		if (at_seq_lt(s, e))
-			n -= e - s;
-	}
-	return n;
-}
-
-/*
- * RFC 6675 pipe, simplified: everything below the highest SACK that is not
- * sacked counts as lost unless retransmitted in this recovery.
- */
-at_u32 at_sack_pipe(const struct at_conn *c)
-{
-	at_u32 high = high_sacked(c);
-	at_u32 pipe = at_seq_gt(c->snd_nxt, high) ? c->snd_nxt - high : 0;
-	at_u32 rtx_end = at_seq_min(at_seq_max(c->rtx_next, c->snd_una), high);
-
-	return pipe + hole_bytes(c, c->snd_una, rtx_end);
-}
-
-at_bool at_sack_next_hole(struct at_conn *c, at_u32 *start, at_u32 *len)
-{
-	at_u32 high = high_sacked(c);
-	at_u32 seq = at_seq_max(c->rtx_next, c->snd_una);
-	at_u32 end;
-	int i;
-
-	while (at_seq_lt(seq, high) && at_seq_sacked(c, seq, &end))
-		seq = end;
-	if (!at_seq_lt(seq, high) || !at_seq_lt(seq, c->snd_nxt))
-		return 0;
-	end = high;
-	for (i = 0; i < c->nr_sacked; i++) {
-		if (at_seq_gt(c->sacked[i].start, seq)) {
-			end = c->sacked[i].start;
-			break;
-		}
-	}
-	*start = seq;
-	*len = AT_MIN(end - seq, c->snd_mss);
-	return 1;
-}
-
-/* ---- congestion control ---- */
-
-static void enter_recovery(struct at_conn *c, at_u64 now)
-{
-	at_u32 flight = at_in_flight(c);
-
-	c->ssthresh = AT_MAX(flight / 2, 2 * c->snd_mss);
-	c->recover = c->snd_max;
-	c->in_recovery = 1;
-	c->rtx_next = c->snd_una;
-	if (c->sack_ok) {
-		c->cwnd = c->ssthresh;
-		at_output(c, now);
-		return;
-	}
-	c->cwnd = c->ssthresh + AT_DUPTHRESH * c->snd_mss;
-	at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
-	c->rtt_pending = 0;
-}
-
-static void on_dupack(struct at_conn *c, at_u64 now)
-{
-	c->dupacks++;
-	if (c->in_recovery) {
-		if (!c->sack_ok)
-			c->cwnd += c->snd_mss;
-		return;
-	}
-	/* RFC 6582 4.1: no new recovery for dupacks of the previous one. */
-	if (c->dupacks == AT_DUPTHRESH && at_seq_ge(c->snd_una, c->recover))
-		enter_recovery(c, now);
-}
-
-static void on_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
-{
-	if (c->in_recovery) {
-		if (at_seq_ge(c->snd_una, c->recover)) {
-			c->in_recovery = 0;
-			c->cwnd = AT_MIN(c->ssthresh,
-					 at_in_flight(c) + c->snd_mss);
-		} else if (!c->sack_ok) {
-			/* Partial ACK: the next hole is at snd_una. */
-			at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
-			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-			c->cwnd += c->snd_mss;
-		}
-		return;
-	}
-	c->dupacks = 0;
-	/* Drag recover along so the RFC 6582 test survives sequence wrap. */
-	if (at_seq_lt(c->recover, c->snd_una))
-		c->recover = c->snd_una;
-	if (c->cwnd < c->ssthresh)
-		c->cwnd += AT_MIN(acked, c->snd_mss);
-	else
-		c->cwnd += AT_MAX(c->snd_mss * c->snd_mss / c->cwnd, 1U);
-}
-
 /* ---- ACK processing ---- */
 
 static void update_window(struct at_conn *c, const struct at_seg *seg)
@@ -298,7 +109,7 @@ void at_ack_received(struct at_conn *c, const struct at_seg *seg,
 		if (ack == c->snd_una && !seg->len &&
 		    !(seg->flags & (AT_SYN | AT_FIN)) &&
 		    c->snd_wnd == old_wnd && at_in_flight(c))
-			on_dupack(c, now);
+			at_cc_dupack(c, now);
 		return;
 	}
 	acked = ack - c->snd_una;
@@ -314,8 +125,8 @@ void at_ack_received(struct at_conn *c, const struct at_seg *seg,
 	c->retransmits = 0;
 	c->probes_out = 0;
 	c->una_stamp = now;
-	sb_trim(c);
-	on_new_ack(c, acked, now);
+	at_sack_trim(c);
+	at_cc_new_ack(c, acked, now);
 	at_rearm_rtx(c, now);
 	if (c->snd_ring.len < c->snd_ring.size && !c->shut_wr)
 		at_event_conn(c, AT_EV_WRITABLE);
@@ -330,6 +141,7 @@ static int orphan_retries(const struct at_conn *c)
 
 	return r ? r : AT_ORPHAN_RETRIES_WHEN_ZERO;
 }
+
 
 static at_bool user_timed_out(const struct at_conn *c, at_u64 now)
 {
@@ -357,7 +169,7 @@ static void arm_backoff(struct at_conn *c, at_u64 now)
 static void syn_timeout(struct at_conn *c, at_u64 now)
 {
 	const struct at_params *p = c->ctx->params;
-	int limit = c->state == AT_SYN_SENT || c->state == AT_CLOSED ?
+	int limit = c->state == AT_SYN_SENT ?
 		at_conn_get_param(c, c->ov.syn_retries, p->syn_retries) :
 		at_conn_get_param(c, c->ov.synack_retries, p->synack_retries);
 
@@ -384,10 +196,17 @@ static void persist_timeout(struct at_conn *c, at_u64 now)
 	struct at_out out;
 	at_u32 used;
 
-	if (c->probes_out >= (at_u32)c->ctx->params->retries2 &&
-	    c->orphan) {
+	/*
+	 * probes_out counts unanswered probes (any ACK resets it): a dead
+	 * peer is given up after retries2.  An orphan is also bounded by
+	 * orphan_retries backoffs however live its zero-window peer is, so a
+	 * peer that never reads cannot pin our memory (as Linux).
+	 */
+	if (c->probes_out >= (at_u32)c->ctx->params->retries2 ||
+	    (c->orphan && (int)c->retransmits >= orphan_retries(c))) {
 		AT_INC(c->ctx, ABORT_ON_TIMEOUT);
-		at_conn_done(c, AT_R_RETRANSMIT_TIMEOUT, AT_ETIMEDOUT);
+		at_conn_done(c, c->orphan ? AT_R_ORPHAN_RETRIES_EXHAUSTED :
+			     AT_R_RETRANSMIT_TIMEOUT, AT_ETIMEDOUT);
 		return;
 	}
 	/*
@@ -409,7 +228,8 @@ static void persist_timeout(struct at_conn *c, at_u64 now)
 	out.seq = c->snd_una - 1;
 	at_emit_conn(c, &out, now);
 	c->probes_out++;
-	c->rtx_at = now + at_backoff(c, c->rto, c->probes_out);
+	c->retransmits++;
+	c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
 	c->persist = 1;
 }
 
@@ -420,7 +240,13 @@ static void loss_window(struct at_conn *c)
 	c->in_recovery = 0;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
-	c->nr_sacked = 0;	/* RFC 2018: the receiver may have reneged */
+	/*
+	 * Keep the SACK scoreboard through a first timeout, so go-back-N
+	 * resends only the holes; a second one in a row may mean the
+	 * receiver reneged (RFC 2018 allows it): then forget it.
+	 */
+	if (c->retransmits)
+		c->nr_sacked = 0;
 	c->snd_nxt = c->snd_una;
 	c->rtt_pending = 0;	/* Karn */
 }

@@ -1175,7 +1175,7 @@ TEST(Overrides, ListenerSynackRetriesAndInheritedKeepalive)
 	(void)c;
 }
 
-TEST(Overrides, ListenerTwTimeoutAndOrphanRetriesReachChildren)
+TEST(Overrides, ListenerTwTimeoutReachesChildren)
 {
 	Net n;
 	n.Listen();
@@ -1192,4 +1192,37 @@ TEST(Overrides, ListenerTwTimeoutAndOrphanRetriesReachChildren)
 	ASSERT_TRUE(HasTransition(n.b, AT_FIN_WAIT2, AT_TIME_WAIT, -1, &in));
 	ASSERT_TRUE(HasTransition(n.b, AT_TIME_WAIT, AT_CLOSED, AT_R_TW_EXPIRED, &out));
 	EXPECT_EQ(out - in, 3 * kSec);
+}
+
+TEST(Behaviour, E1_MaxOrphansResetsTheExcess)
+{
+	Net n(Params([](at_params &p) { p.max_orphans = 1; }));
+	n.Listen();
+	sim::App *c1 = n.a.Connect(B, kPort);
+	sim::App *c2 = n.a.Connect(B, kPort);
+	ASSERT_TRUE(n.Run([&] { return n.b.NumAccepted() == 2; }, kSec));
+	n.s.DropAll([](const Cap &c) { return c.src == B; });	// FINs never acked
+	c1->Close();
+	c2->Close();
+	n.s.RunFor(100 * kMs);
+	EXPECT_EQ(n.a.mib(AT_MIB_ABORT_ON_MEMORY), 1u);
+	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Rst(); }).size(), 1u);
+	EXPECT_TRUE(HasTransition(n.a, AT_FIN_WAIT1, AT_CLOSED, AT_R_NO_MEMORY) ||
+		    HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_NO_MEMORY));
+	EXPECT_EQ(n.a.ctx.orphan_count, 1u);
+}
+
+TEST(Behaviour, C4_EveryRetransmittedFinIsAckedAgain)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	int k = 0;
+	n.s.DropAll([&k](const Cap &c) { return c.src == B && c.PureAck() && ++k <= 2; });
+	n.cli->Close();	// the server stays in CLOSE_WAIT
+	n.s.RunFor(5 * kSec);
+	auto fins = n.From(A, [](const Cap &c) { return c.Fin(); });
+	ASSERT_EQ(fins.size(), 3u);
+	EXPECT_EQ(n.From(B, [](const Cap &c) { return c.PureAck(); }).size(), 3u);
+	EXPECT_EQ(n.Server()->state(), AT_CLOSE_WAIT);
+	EXPECT_TRUE(HasTransition(n.a, AT_FIN_WAIT1, AT_FIN_WAIT2));
 }

@@ -118,7 +118,8 @@ TEST(Data, Bulk64MiBByteExactThrough5PercentLossReorderDup)
 TEST(Data, PropertyEveryTransferCompletesByteExact)
 {
 	uint64_t only = sim::SeedFromEnv(0);
-	int n = only ? 1 : 300;
+	const char *many = getenv("ALTTCP_PROPERTY_SEEDS");	// soak runs
+	int n = only ? 1 : many ? atoi(many) : 1000;
 
 	for (int i = 0; i < n; i++) {
 		uint64_t seed = only ? only : 1000 + i;
@@ -360,7 +361,10 @@ TEST(Robustness, RandomSegmentsNeverBreakTheEngine)
 	int resets = 0, completed = 0;
 	uint64_t challenges = 0;
 
-	for (uint64_t seed = only ? only : 1; seed <= (only ? only : 60); seed++) {
+	const char *many = getenv("ALTTCP_ROBUST_SEEDS");	// soak runs
+	uint64_t last = only ? only : many ? strtoull(many, nullptr, 0) : 60;
+
+	for (uint64_t seed = only ? only : 1; seed <= last; seed++) {
 		SCOPED_TRACE("seed " + std::to_string(seed));
 		std::mt19937_64 g(seed);
 		Net n(Params([&](at_params &p) { p.rfc1337 = g() % 2; p.syncookies = g() % 3; }),
@@ -437,4 +441,69 @@ TEST(Robustness, ParserRejectsOrSurvivesRandomBytes)
 			ASSERT_LE(seg.opt.wscale, 14);
 		}
 	}
+}
+
+TEST(Data, OrphanStuckOnZeroWindowIsBoundedByOrphanRetries)
+{
+	Net n(Params([](at_params &p) { p.orphan_retries = 3; }));
+	n.b.cfg.rcvbuf = 4096;
+	ASSERT_TRUE(n.Open());
+	n.Server()->auto_read = false;	// a peer that never reads
+	auto data = Pattern(50000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(kSec);
+	n.cli->Close();
+	n.s.RunFor(600 * kSec);
+	EXPECT_TRUE(HasTransition(n.a, AT_FIN_WAIT1, AT_CLOSED, AT_R_ORPHAN_RETRIES_EXHAUSTED));
+	EXPECT_EQ(n.a.live, 0);
+}
+
+TEST(Data, ReceiverRenegingIsSurvived)
+{
+	// The first timeout keeps the SACK scoreboard (resend only holes); a
+	// receiver that threw its out-of-order data away is survived by the
+	// second, which forgets the scoreboard.
+	Net n;
+	n.a.cfg.sndbuf = 1 << 20;
+	ASSERT_TRUE(n.Open());
+	n.s.Drop([](const Cap &c) { return c.src == A && c.len > 0; }, 10);
+	n.s.Drop([](const Cap &c) { return c.src == A && c.retransmit; }, 1);
+	auto data = Pattern(100000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(30 * kMs);
+	ASSERT_GT(n.Server()->c->nr_ooo, 0);
+	n.Server()->c->nr_ooo = 0;	// renege (white box)
+	n.s.RunFor(20 * kSec);
+	EXPECT_EQ(n.Server()->rx, data);
+}
+
+TEST(Data, Retries1AsksTheGlueToCheckTheRoute)
+{
+	Net n(Params([](at_params &p) { p.retries1 = 2; p.retries2 = 4; }));
+	ASSERT_TRUE(n.Open());
+	n.s.DropAll([](const Cap &c) { return c.src == B; });
+	n.cli->Send("x");
+	n.s.RunFor(kSec);	// 200 and 600 ms: two retransmissions so far
+	EXPECT_EQ(n.a.route_advice, 0);
+	n.s.RunFor(kSec);	// the third timeout passes retries1
+	EXPECT_EQ(n.a.route_advice, 1);
+	n.s.RunFor(60 * kSec);
+	EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
+}
+
+TEST(Data, ShutdownRdwrSendsFinAndStopsReading)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.cli->Send("last words");
+	n.cli->Shutdown(AT_SHUT_RDWR);
+	n.s.RunFor(kSec);
+	EXPECT_EQ(std::string(n.Server()->rx.begin(), n.Server()->rx.end()), "last words");
+	EXPECT_TRUE(n.Server()->eof);
+	n.Server()->Send("ignored");
+	n.s.RunFor(kSec);
+	char b[16];
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
+	EXPECT_EQ(n.cli->state(), AT_FIN_WAIT2);
+	EXPECT_EQ(at_send(n.cli->c, "x", 1, n.s.now), -AT_EPIPE);
 }

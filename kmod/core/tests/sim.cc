@@ -230,6 +230,9 @@ void Host::OpEvent(void *g, const at_event *ev)
 			h->app_of_.erase(ev->conn);
 		}
 		break;
+	case AT_EV_ROUTE_ADVICE:
+		h->route_advice++;
+		break;
 	case AT_EV_ERROR:
 		a = h->AppOf(ev->conn);
 		if (a)

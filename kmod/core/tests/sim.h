@@ -119,6 +119,7 @@ public:
 	std::vector<StateEv> events;
 	std::set<uint16_t> used_ports;
 	bool loopback_peer = false;
+	int route_advice = 0;	// AT_EV_ROUTE_ADVICE seen
 
 	uint64_t mib(int id) const { return ctx.mib[id]; }
 	void Deliver(const std::vector<uint8_t> &pkt, uint32_t src, uint64_t now);

@@ -413,12 +413,29 @@ TEST(Security, Paws_TimeWaitRejectsOldTimestamp)
 	EXPECT_EQ(n.a.mib(AT_MIB_PAWS_REJECTED), 1u);
 }
 
-TEST(Security, Isn_TimeWaitSuccessorStartsAboveOldSequence)
+TEST(Observability, RequestAndTimeWaitEntriesAreDumpable)
 {
-	// Covered with exact numbers in Behaviour.C11_*; here the hint path.
-	at_seg seg{};
-	seg.flags = AT_SYN;
-	seg.has_isn_hint = 1;
-	seg.isn_hint = 42;
-	EXPECT_EQ(seg.isn_hint, 42u);
+	Net n(Params([](at_params &p) { p.tw_timeout = 30; }));
+	n.s.Drop([](const Cap &c) { return c.src == A && c.PureAck(); });
+	n.Listen();
+	n.Connect();
+	n.s.RunFor(10 * kMs);
+	ASSERT_EQ(n.b.reqs.size(), 1u);
+	struct at_conn_info i;
+	at_req_info(n.b.reqs.begin()->second, n.s.now, &i);
+	EXPECT_EQ(i.state, AT_SYN_RECV);
+	EXPECT_EQ(i.tuple.raddr, A);
+	EXPECT_EQ(i.timer, AT_TIMER_RETRANSMIT);
+	EXPECT_EQ(i.timer_expires, n.s.caps[1].t + kSec);
+	EXPECT_TRUE(i.sack_ok);
+	n.s.RunFor(2 * kSec);
+	n.Server()->close_on_eof = true;
+	n.cli->Close();
+	n.s.RunFor(kSec);
+	ASSERT_EQ(n.a.tws.size(), 1u);
+	at_tw_info(n.a.tws.begin()->second, n.s.now, &i);
+	EXPECT_EQ(i.state, AT_TIME_WAIT);
+	EXPECT_EQ(i.tuple.rport, kPort);
+	EXPECT_EQ(i.timer, AT_TIMER_TIME_WAIT);
+	EXPECT_GT(i.timer_expires, n.s.now + 28 * kSec);
 }

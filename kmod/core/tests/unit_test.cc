@@ -216,3 +216,21 @@ TEST(Uapi, CountersAndStatesMapOneToOne)
 	static_assert((int)AT_CLOSING == ALTTCP_STATE_CLOSING, "");
 	SUCCEED();
 }
+
+#include "helpers.h"
+
+TEST(Api, ZeroLengthReadIsEofOnlyWhenNothingIsLeft)
+{
+	t::Net n;
+	ASSERT_TRUE(n.Open());
+	n.cli->auto_read = false;
+	n.Server()->Send("abc");
+	n.Server()->Close();
+	n.s.RunFor(sim::kSec);
+	char b[8];
+	EXPECT_EQ(at_recv(n.cli->c, b, 0, 1, n.s.now), -AT_EAGAIN);	// data first
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 1, n.s.now), 3);	// peek
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 3);
+	EXPECT_EQ(at_recv(n.cli->c, b, 0, 1, n.s.now), 0);		// now EOF
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Congestion control: slow start and congestion avoidance (RFC 5681),
+ * fast retransmit and NewReno fast recovery with partial ACKs (RFC 6582).
+ * With SACK, recovery is paced by the pipe (sack.c) instead of the
+ * inflated window, and output.c fills the holes first.
+ */
+#include "at_internal.h"
+
+static void enter_recovery(struct at_conn *c, at_u64 now)
+{
+	at_u32 flight = at_in_flight(c);
+
+	c->ssthresh = AT_MAX(flight / 2, 2 * c->snd_mss);
+	c->recover = c->snd_max;
+	c->in_recovery = 1;
+	c->rtx_next = c->snd_una;
+	if (c->sack_ok) {
+		c->cwnd = c->ssthresh;
+		at_output(c, now);
+		return;
+	}
+	c->cwnd = c->ssthresh + AT_DUPTHRESH * c->snd_mss;
+	at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
+	c->rtt_pending = 0;
+}
+
+void at_cc_dupack(struct at_conn *c, at_u64 now)
+{
+	c->dupacks++;
+	if (c->in_recovery) {
+		if (!c->sack_ok)
+			c->cwnd += c->snd_mss;
+		return;
+	}
+	/* RFC 6582 4.1: no new recovery for dupacks of the previous one. */
+	if (c->dupacks == AT_DUPTHRESH && at_seq_ge(c->snd_una, c->recover))
+		enter_recovery(c, now);
+}
+
+void at_cc_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
+{
+	if (c->in_recovery) {
+		if (at_seq_ge(c->snd_una, c->recover)) {
+			c->in_recovery = 0;
+			c->cwnd = AT_MIN(c->ssthresh,
+					 at_in_flight(c) + c->snd_mss);
+		} else if (!c->sack_ok) {
+			/* Partial ACK: the next hole is at snd_una. */
+			at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
+			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+			c->cwnd += c->snd_mss;
+		}
+		return;
+	}
+	c->dupacks = 0;
+	/* Drag recover along so the RFC 6582 test survives sequence wrap. */
+	if (at_seq_lt(c->recover, c->snd_una))
+		c->recover = c->snd_una;
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += AT_MIN(acked, c->snd_mss);
+	else
+		c->cwnd += AT_MAX(c->snd_mss * c->snd_mss / c->cwnd, 1U);
+}
