@@ -76,6 +76,8 @@ long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now)
 		return -AT_ENOTCONN;
 	if (c->shut_wr || !send_state_ok(c))
 		return -AT_EPIPE;
+	if (len && at_ring_reserve(c->ctx, &c->snd_ring))
+		return -AT_ENOMEM;
 	n = at_ring_push(&c->snd_ring, data, len);
 	if (!n && len)
 		return -AT_EAGAIN;

@@ -178,6 +178,7 @@ struct at_tw {
 
 /* ring.c */
 int at_ring_alloc(struct at_ctx *ctx, struct at_ring *r, at_u32 size);
+int at_ring_reserve(struct at_ctx *ctx, struct at_ring *r);
 void at_ring_free(struct at_ctx *ctx, struct at_ring *r);
 at_u32 at_ring_free_space(const struct at_ring *r);
 at_u32 at_ring_push(struct at_ring *r, const void *data, at_u32 len);

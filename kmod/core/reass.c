@@ -128,6 +128,11 @@ void at_rcv_data(struct at_conn *c, const struct at_seg *seg, at_u64 now)
 	at_u8 had_ooo = c->nr_ooo;
 
 	len = trim(c, &seq, &data, seg->len, &fin);
+	if (len && at_ring_reserve(c->ctx, &c->rcv_ring)) {
+		/* No memory for the bytes: as if lost, the peer resends. */
+		len = 0;
+		fin = 0;
+	}
 	if (fin && !c->rcv_fin) {
 		c->rcv_fin_pending = 1;
 		c->rcv_fin_seq = seq + len;

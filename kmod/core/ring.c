@@ -7,15 +7,28 @@
  */
 #include "at_internal.h"
 
+/*
+ * A ring gets its size at once but its memory only when the first byte
+ * must be stored (at_ring_reserve): an idle connection, of which a server
+ * may hold tens of thousands, costs no buffer.  Windows are computed from
+ * the size, so the peer sees no difference.
+ */
 int at_ring_alloc(struct at_ctx *ctx, struct at_ring *r, at_u32 size)
 {
-	r->buf = ctx->ops->alloc(ctx->glue, size, AT_ALLOC_BUF);
-	if (!r->buf)
-		return -AT_ENOMEM;
+	(void)ctx;
+	r->buf = NULL;
 	r->size = size;
 	r->head = 0;
 	r->len = 0;
 	return 0;
+}
+
+int at_ring_reserve(struct at_ctx *ctx, struct at_ring *r)
+{
+	if (r->buf || !r->size)
+		return 0;
+	r->buf = ctx->ops->alloc(ctx->glue, r->size, AT_ALLOC_BUF);
+	return r->buf ? 0 : -AT_ENOMEM;
 }
 
 void at_ring_free(struct at_ctx *ctx, struct at_ring *r)

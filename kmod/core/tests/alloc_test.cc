@@ -61,8 +61,12 @@ Outcome Scenario(long fail_a, long fail_b, bool check)
 TEST(AllocFailure, CleanRunUsesEveryKind)
 {
 	Outcome o = Scenario(0, 0, true);
-	EXPECT_GE(o.allocs_a, 7);	// 2 conns x 3 + TIME_WAIT entry
-	EXPECT_GE(o.allocs_b, 10);	// listener, 2 reqs, 2 children
+	// Rings are allocated on first use: 2 conns, c1's send ring, both
+	// receive rings (the replies), c1's TIME_WAIT entry.
+	EXPECT_GE(o.allocs_a, 6);
+	// Listener, 2 requests, 2 children, both children's send rings
+	// (the replies), c1's child's receive ring.
+	EXPECT_GE(o.allocs_b, 8);
 }
 
 TEST(AllocFailure, FailNthAllocationOnClient)
@@ -110,4 +114,19 @@ TEST(AllocFailure, ChildAllocationFailureKeepsRequestForRetry)
 	EXPECT_GE(n.b.mib(AT_MIB_LISTEN_DROPS), 1u);
 	// The SYN+ACK retransmission brought the ACK back and it worked.
 	EXPECT_EQ(n.Server()->established_at - n.cli->established_at, 1 * kSec + kMs);
+}
+
+// An idle connection costs its control block only: the rings come with the
+// first byte, and a failure then is the sender's ENOMEM or, on receipt, a
+// loss the peer repairs.
+TEST(AllocFailure, IdleConnectionsAllocateNoRings)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	long a = n.a.allocs, b = n.b.allocs;
+	n.s.RunFor(10 * kSec);
+	EXPECT_EQ(n.a.allocs, a);
+	EXPECT_EQ(n.b.allocs, b);
+	EXPECT_EQ(a, 1);	// the client's connection
+	EXPECT_EQ(b, 3);	// listener, request, child
 }
