@@ -199,12 +199,15 @@ static int put_conn_detail(struct sk_buff *skb, const struct at_conn_info *i)
 	return 0;
 }
 
-static int put_owner(struct sk_buff *skb, const struct sock *sk)
+/* uid as the dump's reader sees it, from its own user namespace. */
+static int put_owner(struct sk_buff *skb, struct netlink_callback *cb,
+		     const struct sock *sk)
 {
-	struct user_namespace *ns = sk_user_ns(NETLINK_CB(skb).sk);
+	struct user_namespace *ns;
 
 	if (!sk)
 		return 0;
+	ns = sk_user_ns(NETLINK_CB(cb->skb).sk);
 	if (nla_put_u32(skb, ALTTCP_CONN_UID,
 			from_kuid_munged(ns, sock_i_uid((struct sock *)sk))) ||
 	    nla_put_u64_64bit(skb, ALTTCP_CONN_INODE,
@@ -237,7 +240,7 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	if (e->conn && e->state != ALTTCP_STATE_LISTEN &&
 	    put_conn_detail(skb, info))
 		goto err_cancel;
-	if (put_owner(skb, e->sk))
+	if (put_owner(skb, cb, e->sk))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

@@ -8,7 +8,7 @@ PACKAGES="
 	linux-image-amd64 linux-headers-amd64
 	libnl-3-dev libnl-genl-3-dev
 	googletest libgtest-dev libbenchmark-dev
-	sparse valgrind
+	sparse valgrind python3-docutils
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	iproute2 procps util-linux jq python3 tcpdump iperf3 nftables
 "

@@ -48,7 +48,7 @@
 #define EX_ERRNO	11	/* any other errno of a socket call */
 
 #define BUF_SIZE	(256 * 1024)
-#define MAX_CONNS	4096
+#define MAX_CONNS	16384
 
 struct opts {
 	bool listen, probe, rx, nonblock, shut_wr, close_unread, wait_eof;

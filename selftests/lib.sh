@@ -69,6 +69,7 @@ check_eq()
 		tap_not_ok "$1"
 		echo "#   expected: '$3'"
 		echo "#   actual:   '$2'"
+		return 1
 	fi
 }
 
@@ -84,6 +85,7 @@ check_cmd()
 		tap_not_ok "$desc"
 		echo "#   command failed: $*"
 		printf '%s\n' "$out" | sed 's/^/#   /'
+		return 1
 	fi
 }
 

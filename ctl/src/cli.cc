@@ -17,6 +17,8 @@ void usage(std::ostream &out)
 	       "Options:\n"
 	       "  -j, --json           print JSON\n"
 	       "  -p, --pretty         print indented JSON (implies --json)\n"
+	       "  -e, --extended       conn show: also uid, inode and age (as ss -e)\n"
+	       "  -i, --info           conn show: also RTT, cwnd, counters... (as ss -i)\n"
 	       "  -n, --netns NAME     act in the network namespace /run/netns/NAME\n"
 	       "  -h, --help           print this help\n"
 	       "  -V, --version        print the version\n";
@@ -59,7 +61,7 @@ int run(const std::vector<std::string> &args, Io io)
 		}
 		if (cl.rest.empty())
 			throw UsageError("no object given");
-		Context ctx{cl.opts, io.out, io.colour, io.connect};
+		Context ctx{cl.opts, io.out, io.colour, io.connect, io.err};
 		dispatch(cl.rest, ctx);
 		io.out.flush();
 		return 0;

@@ -1,14 +1,35 @@
 // The alttcp generic netlink API as this tool uses it, over any Transport.
 #pragma once
 
+#include "conn_codec.h"
+#include "conn_filter.h"
+#include "listener_codec.h"
 #include "param_table.h"
 #include "stats_table.h"
 #include "transport.h"
 
 namespace alttcpctl {
 
+// A GET_CONN dump; consistent is false when every try was interrupted by
+// changes to the table (NLM_F_DUMP_INTR) and the rows may be skewed.
+struct ConnDump {
+	std::vector<Conn> conns;
+	bool consistent = true;
+};
+
+// Events heard by one wait_events(): ALTTCP_A_EVENT attribute streams.
+struct EventBatch {
+	std::vector<Bytes> events;
+	bool lost = false;     // the socket overflowed: some events are gone
+	bool stopped = false;  // the stop fd fired
+};
+
 class Client {
 public:
+	// An interrupted dump is repeated this many times before its rows are
+	// taken as they are.
+	static constexpr int kDumpRetries = 3;
+
 	explicit Client(Transport &t) : t_(t) {}
 
 	Config get_config();
@@ -18,9 +39,22 @@ public:
 	// Zeroes every counter but the gauge CurrEstab; needs CAP_NET_ADMIN.
 	void reset_stats();
 
+	ConnDump get_conns(const ConnFilter &f);
+	// The number killed.  Throws Error "no connection matches" (or the
+	// kernel's extack) when the kernel finds none.
+	uint32_t kill_conns(const ConnFilter &f);
+
+	void set_listener(const ListenerRule &r);
+	std::vector<ListenerRule> get_listeners();
+
+	// Joins ALTTCP_MCGRP_EVENTS, its id found through the controller.
+	void join_events();
+	EventBatch wait_events(int stop_fd);
+
 private:
 	int family();
 	std::vector<Bytes> request(uint8_t cmd, const Bytes &attrs);
+	const Bytes &single_reply(const std::vector<Bytes> &replies, const char *cmd);
 
 	Transport &t_;
 	std::optional<int> family_;

@@ -26,7 +26,8 @@ std::size_t match_prefix(const std::string &word, const std::vector<std::string>
 
 void run_object(const Object &obj, Context &ctx, const Args &args)
 {
-	if (args.empty()) {
+	if (args.empty() || obj.takes_command ||
+	    (obj.starts_default_args && obj.starts_default_args(args[0]))) {
 		obj.default_verb(ctx, args);
 		return;
 	}

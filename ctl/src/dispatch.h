@@ -1,10 +1,11 @@
-// The object-verb grammar.  Each object (config now; conn, stats, monitor,
-// listener, run later) lives in its own file and exposes one Object; adding
+// The object-verb grammar.  Each object (config, conn, stats, monitor,
+// listener, run) lives in its own file and exposes one Object; adding
 // one is a new file plus a line in objects.cc.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -26,6 +27,9 @@ struct Context {
 	std::ostream &out;
 	bool colour;  // set only when stdout is a tty and NO_COLOR is unset
 	Connector connect;
+	// Warnings that do not stop a command (an inconsistent dump, lost
+	// events); errors are thrown instead.
+	std::ostream &err = std::cerr;
 };
 
 using Args = std::vector<std::string>;
@@ -43,6 +47,13 @@ struct Object {
 	std::vector<Verb> verbs;
 	VerbFn default_verb;             // run when no verb is given
 	void (*usage)(std::ostream &);   // the object's section of the help
+	// The default verb gets every argument, whatever the first word: `run
+	// CMD ARGS...`, where CMD may be any word (verbs stays empty).
+	bool takes_command = false;
+	// When set and true for the first argument, that argument starts the
+	// default verb's arguments rather than naming a verb, as `ss state
+	// established` needs no "show" (`conn state established`).
+	bool (*starts_default_args)(const std::string &word) = nullptr;
 };
 
 // Every object, in the order the help lists them.

@@ -24,14 +24,18 @@ private:
 	std::string object_;
 };
 
-// The kernel refused a request; what() is its extack text or strerror().
+// The kernel refused a request; what() is its extack text or strerror(),
+// extack() the extack text alone (empty when the kernel gave none).
 class KernelError : public Error {
 public:
-	KernelError(int err, const std::string &msg) : Error(msg), errno_(err) {}
+	KernelError(int err, const std::string &msg, std::string extack = "")
+		: Error(msg), errno_(err), extack_(std::move(extack)) {}
 	int error_number() const { return errno_; }
+	const std::string &extack() const { return extack_; }
 
 private:
 	int errno_;
+	std::string extack_;
 };
 
 }  // namespace alttcpctl

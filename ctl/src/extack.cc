@@ -7,6 +7,46 @@
 
 namespace alttcpctl {
 
+namespace {
+
+// The NLMSGERR_ATTR_MSG among the TLVs from byte off to the message's end.
+std::string extack_msg(const uint8_t *base, std::size_t off, std::size_t end)
+{
+	while (off + NLA_HDRLEN <= end) {
+		nlattr a;
+		std::memcpy(&a, base + off, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || off + a.nla_len > end)
+			break;
+		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			const char *s = reinterpret_cast<const char *>(base + off + NLA_HDRLEN);
+			return std::string(s, strnlen(s, a.nla_len - NLA_HDRLEN));
+		}
+		off += NLA_ALIGN(a.nla_len);
+	}
+	return "";
+}
+
+}  // namespace
+
+std::optional<NetlinkError> parse_dump_done(const void *msg, std::size_t len)
+{
+	const auto *base = static_cast<const uint8_t *>(msg);
+	nlmsghdr hdr;
+	int32_t err;
+	if (len < NLMSG_HDRLEN + sizeof(err))
+		return std::nullopt;
+	std::memcpy(&hdr, base, sizeof(hdr));
+	if (hdr.nlmsg_type != NLMSG_DONE || hdr.nlmsg_len > len ||
+	    hdr.nlmsg_len < NLMSG_HDRLEN + sizeof(err))
+		return std::nullopt;
+	std::memcpy(&err, base + NLMSG_HDRLEN, sizeof(err));
+	NetlinkError out;
+	out.error = err < 0 ? -err : err;
+	if (out.error && (hdr.nlmsg_flags & NLM_F_ACK_TLVS))
+		out.msg = extack_msg(base, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(err)), hdr.nlmsg_len);
+	return out;
+}
+
 std::optional<NetlinkError> parse_netlink_error(const void *msg, std::size_t len)
 {
 	const auto *base = static_cast<const uint8_t *>(msg);
@@ -34,20 +74,7 @@ std::optional<NetlinkError> parse_netlink_error(const void *msg, std::size_t len
 		off += err.msg.nlmsg_len - NLMSG_HDRLEN;
 	}
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(off);
-
-	while (off + NLA_HDRLEN <= hdr.nlmsg_len) {
-		nlattr a;
-		std::memcpy(&a, base + off, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || off + a.nla_len > hdr.nlmsg_len)
-			break;
-		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			const char *s = reinterpret_cast<const char *>(base + off + NLA_HDRLEN);
-			std::size_t n = a.nla_len - NLA_HDRLEN;
-			out.msg.assign(s, strnlen(s, n));
-			break;
-		}
-		off += NLA_ALIGN(a.nla_len);
-	}
+	out.msg = extack_msg(base, off, hdr.nlmsg_len);
 	return out;
 }
 

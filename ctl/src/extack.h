@@ -18,6 +18,12 @@ struct NetlinkError {
 // capped or not.  nullopt when it is not a well-formed NLMSG_ERROR.
 std::optional<NetlinkError> parse_netlink_error(const void *msg, std::size_t len);
 
+// Parses the NLMSG_DONE that ends a dump: its payload is the dump's
+// result (0, or a negative errno) and, with NLM_F_ACK_TLVS, extack TLVs
+// follow it.  nullopt when it is not a well-formed NLMSG_DONE; error 0 when
+// the dump succeeded.
+std::optional<NetlinkError> parse_dump_done(const void *msg, std::size_t len);
+
 // The text the user sees after "Error: ".
 std::string describe(const NetlinkError &e);
 

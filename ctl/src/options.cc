@@ -7,13 +7,16 @@ namespace alttcpctl {
 
 namespace {
 
-const std::vector<std::string> kLongOptions = {"json", "pretty", "netns", "help", "version"};
+const std::vector<std::string> kLongOptions = {"json", "pretty", "extended", "info",
+						    "netns", "help", "version"};
 
 void apply(Options &o, char opt)
 {
 	switch (opt) {
 	case 'j': o.json = true; break;
 	case 'p': o.pretty = true; o.json = true; break;
+	case 'e': o.extended = true; break;
+	case 'i': o.info = true; break;
 	case 'h': o.help = true; break;
 	case 'V': o.version = true; break;
 	}
@@ -53,10 +56,10 @@ void parse_long(Options &o, const std::vector<std::string> &args, std::size_t &i
 	}
 	if (has_value)
 		throw UsageError("option --" + name + " takes no value");
-	apply(o, name == "json" ? 'j' : name == "pretty" ? 'p' : name == "help" ? 'h' : 'V');
+	apply(o, name == "version" ? 'V' : name[0]);
 }
 
-// Bundled short options as getopt does: -jp, -nNAME, -n NAME.
+// Bundled short options as getopt does: -jp, -ei, -nNAME, -n NAME.
 void parse_short(Options &o, const std::vector<std::string> &args, std::size_t &i)
 {
 	const std::string &word = args[i];
@@ -66,7 +69,7 @@ void parse_short(Options &o, const std::vector<std::string> &args, std::size_t &
 			o.netns = k + 1 < word.size() ? word.substr(k + 1) : take_netns(args, i, "-n");
 			return;
 		}
-		if (c != 'j' && c != 'p' && c != 'h' && c != 'V')
+		if (c != 'j' && c != 'p' && c != 'e' && c != 'i' && c != 'h' && c != 'V')
 			throw UsageError(std::string("unknown option \"-") + c + "\"");
 		apply(o, c);
 	}

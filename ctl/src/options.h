@@ -9,6 +9,8 @@ namespace alttcpctl {
 struct Options {
 	bool json = false;
 	bool pretty = false;  // implies json
+	bool extended = false;  // -e: conn show adds uid, inode, age (as ss -e)
+	bool info = false;      // -i: conn show adds TCP internals (as ss -i)
 	bool help = false;
 	bool version = false;
 	std::string netns;    // empty: stay in the current namespace

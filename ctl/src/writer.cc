@@ -8,43 +8,85 @@ namespace {
 
 class TextWriter : public Writer {
 public:
-	TextWriter(std::ostream &out, std::size_t key_width) : out_(out), key_width_(key_width) {}
+	// one_line: each record on one line, its fields separated by spaces.
+	TextWriter(std::ostream &out, std::size_t key_width, bool one_line)
+		: out_(out), key_width_(key_width), one_line_(one_line) {}
 	void begin_array() override { records_ = 0; }
 	void end_array() override {}
 	// Records of a list are told apart by a blank line, like `ethtool`.
 	void begin_object() override
 	{
-		if (records_++ > 0)
+		if (depth_++ == 0) {
+			if (records_++ > 0 && !one_line_)
+				out_ << '\n';
+			fields_ = 0;
+		}
+	}
+	void end_object() override
+	{
+		if (!prefixes_.empty() && prefix_depths_.back() == depth_) {
+			prefixes_.pop_back();
+			prefix_depths_.pop_back();
+		}
+		if (--depth_ == 0 && one_line_)
 			out_ << '\n';
 	}
-	void end_object() override {}
+	void begin_object_field(std::string_view key) override
+	{
+		depth_++;
+		prefixes_.push_back(full_key(key) + ".");
+		prefix_depths_.push_back(depth_);
+	}
 	void field_uint(std::string_view key, uint64_t v) override
 	{
 		key_(key);
-		out_ << v << '\n';
+		out_ << v;
+		end_field();
 	}
 	void field_string(std::string_view key, std::string_view v) override
 	{
 		key_(key);
-		out_ << v << '\n';
+		out_ << v;
+		end_field();
 	}
 	void field_uint_list(std::string_view key, const std::vector<uint64_t> &v) override
 	{
 		key_(key);
 		for (std::size_t i = 0; i < v.size(); i++)
-			out_ << (i ? "\t" : "") << v[i];
-		out_ << '\n';
+			out_ << (i ? (one_line_ ? "," : "\t") : "") << v[i];
+		end_field();
 	}
+	void field_bool(std::string_view key, bool v) override { field_uint(key, v ? 1 : 0); }
+	void field_null(std::string_view key) override { field_string(key, "-"); }
 
 private:
+	std::string full_key(std::string_view key) const
+	{
+		return (prefixes_.empty() ? std::string() : prefixes_.back()) + std::string(key);
+	}
 	void key_(std::string_view key)
 	{
-		out_ << key << std::string(key.size() < key_width_ ? key_width_ - key.size() : 1, ' ');
+		std::string k = full_key(key);
+		if (one_line_) {
+			out_ << (fields_++ ? " " : "") << k << ' ';
+			return;
+		}
+		out_ << k << std::string(k.size() < key_width_ ? key_width_ - k.size() : 1, ' ');
+	}
+	void end_field()
+	{
+		if (!one_line_)
+			out_ << '\n';
 	}
 
 	std::ostream &out_;
 	std::size_t key_width_;
+	bool one_line_;
 	int records_ = 0;
+	int depth_ = 0;
+	int fields_ = 0;
+	std::vector<std::string> prefixes_;
+	std::vector<int> prefix_depths_;
 };
 
 class JsonWriter : public Writer {
@@ -54,6 +96,22 @@ public:
 	void end_array() override { close(']'); }
 	void begin_object() override { open('{'); }
 	void end_object() override { close('}'); }
+	void begin_object_field(std::string_view key) override
+	{
+		key_(key);
+		out_ << '{';
+		firsts_.push_back(true);
+	}
+	void field_bool(std::string_view key, bool v) override
+	{
+		key_(key);
+		out_ << (v ? "true" : "false");
+	}
+	void field_null(std::string_view key) override
+	{
+		key_(key);
+		out_ << "null";
+	}
 	void field_uint(std::string_view key, uint64_t v) override
 	{
 		key_(key);
@@ -120,7 +178,12 @@ private:
 
 std::unique_ptr<Writer> make_text_writer(std::ostream &out, std::size_t key_width)
 {
-	return std::make_unique<TextWriter>(out, key_width);
+	return std::make_unique<TextWriter>(out, key_width, false);
+}
+
+std::unique_ptr<Writer> make_line_writer(std::ostream &out)
+{
+	return std::make_unique<TextWriter>(out, 0, true);
 }
 
 std::unique_ptr<Writer> make_json_writer(std::ostream &out, bool pretty)

@@ -56,7 +56,7 @@ TEST(Cli, ConfigShowText)
 TEST(Cli, ConfigAloneAndPrefixesMeanShow)
 {
 	for (auto args : std::vector<std::vector<std::string>>{
-		     {"config"}, {"conf", "sh"}, {"c"}, {"config", "sho"}}) {
+		     {"config"}, {"conf", "sh"}, {"confi"}, {"config", "sho"}}) {
 		FakeKernel k = kernel_with_sample();
 		Result r = run_with(k, args);
 		EXPECT_EQ(r.rc, 0) << args[0];
@@ -165,6 +165,10 @@ TEST(Cli, UsageErrors)
 	EXPECT_EQ(r.err, "Error: ambiguous config command \"s\" (show, set)\n"
 			 "Try \"alttcpctl config help\".\n");
 
+	r = run_with(k, {"c"});  // config or conn
+	EXPECT_EQ(r.err, "Error: ambiguous object \"c\" (config, conn)\n"
+			 "Try \"alttcpctl help\".\n");
+
 	r = run_with(k, {"config", "show", "extra"});
 	EXPECT_EQ(r.rc, 1);
 	EXPECT_EQ(r.err, "Error: unexpected argument \"extra\"\nTry \"alttcpctl config help\".\n");
@@ -189,6 +193,9 @@ TEST(Cli, HelpAndVersion)
 		EXPECT_EQ(r.out.rfind("Usage: alttcpctl [OPTIONS] OBJECT", 0), 0u) << args[0];
 		EXPECT_NE(r.out.find("config set NAME VALUE"), std::string::npos);
 		EXPECT_NE(r.out.find("--netns NAME"), std::string::npos);
+		for (const char *o : {"  conn [show] [FILTER]", "  conn kill FILTER", "  monitor ",
+				      "  listener set PORT", "  stats ", "-e, --extended", "-i, --info"})
+			EXPECT_NE(r.out.find(o), std::string::npos) << o;
 	}
 	Result r = run_with(k, {"config", "help"});
 	EXPECT_EQ(r.rc, 0);

@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "dispatch.h"
@@ -43,4 +45,42 @@ TEST(MatchPrefix, UnknownWordAndEmptyWord)
 	}
 	EXPECT_THROW(match_prefix("", kObjects, "object"), UsageError);
 	EXPECT_THROW(match_prefix("configs", kObjects, "object"), UsageError);
+}
+
+namespace {
+
+std::vector<std::string> g_seen;
+void record_default(Context &, const Args &a) { g_seen = a; g_seen.insert(g_seen.begin(), "default"); }
+void record_show(Context &, const Args &a) { g_seen = a; g_seen.insert(g_seen.begin(), "show"); }
+void no_usage(std::ostream &) {}
+bool starts_filter(const std::string &w) { return w == "state"; }
+
+std::vector<std::string> dispatch_to(const Object &o, const Args &args)
+{
+	Options opts;
+	std::ostringstream out;
+	Context ctx{opts, out, false, nullptr};
+	g_seen.clear();
+	run_object(o, ctx, args);
+	return g_seen;
+}
+
+}  // namespace
+
+TEST(RunObject, WordsThatStartTheDefaultVerbsArguments)
+{
+	const Object o{"conn", {{"show", record_show}}, record_default, no_usage, false, starts_filter};
+	using S = std::vector<std::string>;
+	EXPECT_EQ(dispatch_to(o, {}), S{"default"});
+	EXPECT_EQ(dispatch_to(o, {"state", "listen"}), (S{"default", "state", "listen"}));
+	EXPECT_EQ(dispatch_to(o, {"sh", "state", "x"}), (S{"show", "state", "x"}));
+	EXPECT_THROW(dispatch_to(o, {"frob"}), UsageError);
+}
+
+TEST(RunObject, ObjectThatTakesACommand)
+{
+	const Object o{"run", {}, record_default, no_usage, true};
+	using S = std::vector<std::string>;
+	EXPECT_EQ(dispatch_to(o, {"sh", "-c", "x"}), (S{"default", "sh", "-c", "x"}));
+	EXPECT_EQ(dispatch_to(o, {"help"}), (S{"default", "help"}));
 }

@@ -113,3 +113,69 @@ TEST(Extack, UnterminatedOrBrokenTlvsDoNotOverrun)
 	EXPECT_EQ(e->msg, "");
 	EXPECT_EQ(describe(*e), std::strerror(EINVAL));
 }
+
+namespace {
+
+// An NLMSG_DONE as netlink_dump_done() lays it out: the dump's result, then
+// with an extack message NLM_F_ACK_TLVS and the TLV.
+std::vector<uint8_t> done_message(int err, const char *text, uint16_t extra_flags = 0)
+{
+	std::vector<uint8_t> b(NLMSG_HDRLEN + 4);
+	int32_t e = -err;
+	std::memcpy(b.data() + NLMSG_HDRLEN, &e, 4);
+	uint16_t flags = NLM_F_MULTI | extra_flags;
+	if (text) {
+		flags |= NLM_F_ACK_TLVS;
+		uint16_t len = static_cast<uint16_t>(NLA_HDRLEN + std::strlen(text) + 1);
+		uint16_t type = NLMSGERR_ATTR_MSG;
+		std::size_t at = b.size();
+		b.resize(at + NLA_ALIGN(len));
+		std::memcpy(&b[at], &len, 2);
+		std::memcpy(&b[at + 2], &type, 2);
+		std::memcpy(&b[at + NLA_HDRLEN], text, std::strlen(text) + 1);
+	}
+	nlmsghdr h{};
+	h.nlmsg_len = static_cast<uint32_t>(b.size());
+	h.nlmsg_type = NLMSG_DONE;
+	h.nlmsg_flags = flags;
+	std::memcpy(b.data(), &h, sizeof(h));
+	return b;
+}
+
+}  // namespace
+
+TEST(DumpDone, SuccessIsErrorZero)
+{
+	auto m = done_message(0, nullptr);
+	auto e = parse_dump_done(m.data(), m.size());
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->error, 0);
+	EXPECT_EQ(e->msg, "");
+}
+
+TEST(DumpDone, FailureWithAndWithoutExtack)
+{
+	auto m = done_message(EINVAL, "filter: bad state mask");
+	auto e = parse_dump_done(m.data(), m.size());
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->error, EINVAL);
+	EXPECT_EQ(e->msg, "filter: bad state mask");
+	EXPECT_EQ(describe(*e), "filter: bad state mask");
+
+	m = done_message(EPERM, nullptr);
+	e = parse_dump_done(m.data(), m.size());
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->error, EPERM);
+	EXPECT_EQ(describe(*e), std::strerror(EPERM));
+}
+
+TEST(DumpDone, NotADoneMessage)
+{
+	auto m = done_message(0, nullptr);
+	EXPECT_FALSE(parse_dump_done(m.data(), m.size() - 1));
+	nlmsghdr h{};
+	std::memcpy(&h, m.data(), sizeof(h));
+	h.nlmsg_type = NLMSG_ERROR;
+	std::memcpy(m.data(), &h, sizeof(h));
+	EXPECT_FALSE(parse_dump_done(m.data(), m.size()));
+}

@@ -2,6 +2,7 @@
 // every Linux has: proves the send/ack/error/extack plumbing without alttcp.
 // Skipped where netlink sockets are forbidden.
 #include <cstring>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <linux/genetlink.h>
@@ -80,4 +81,45 @@ TEST_F(NlTransportTest, KernelRefusalCarriesExtackAndSocketStaysUsable)
 	Bytes good;
 	put(good, CTRL_ATTR_FAMILY_NAME, {'n', 'l', 'c', 't', 'r', 'l', 0});
 	EXPECT_EQ(t->transact(GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, good).size(), 1u);
+}
+
+TEST_F(NlTransportTest, DumpCollectsEveryMessageUpToDone)
+{
+	// Every kernel can dump its generic netlink families; nlctrl is one.
+	DumpReply d = t->dump(GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, {});
+	EXPECT_FALSE(d.interrupted);
+	ASSERT_GE(d.messages.size(), 1u);
+	bool nlctrl = false;
+	for (const Bytes &m : d.messages)
+		nlctrl |= std::string(m.begin(), m.end()).find("nlctrl") != std::string::npos;
+	EXPECT_TRUE(nlctrl);
+
+	// The socket is still good for a plain request afterwards.
+	Bytes good;
+	put(good, CTRL_ATTR_FAMILY_NAME, {'n', 'l', 'c', 't', 'r', 'l', 0});
+	EXPECT_EQ(t->transact(GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, good).size(), 1u);
+}
+
+TEST_F(NlTransportTest, RefusedDumpThrows)
+{
+	Bytes bad;
+	put(bad, CTRL_ATTR_FAMILY_ID, {1});  // a u16 cut to one byte
+	EXPECT_THROW(t->dump(GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, bad), KernelError);
+}
+
+TEST_F(NlTransportTest, WaitEndsWhenTheStopFdFires)
+{
+	// nlctrl's "notify" group is id GENL_ID_CTRL's first group on every kernel.
+	Bytes name;
+	put(name, CTRL_ATTR_FAMILY_NAME, {'n', 'l', 'c', 't', 'r', 'l', 0});
+	auto replies = t->transact(GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, name);
+	ASSERT_EQ(replies.size(), 1u);
+	t->join_group(GENL_ID_CTRL);  // group 16, notify, may or may not fire
+	int p[2];
+	ASSERT_EQ(pipe(p), 0);
+	ASSERT_EQ(write(p[1], "x", 1), 1);
+	Notifications n = t->wait_notifications(p[0]);
+	EXPECT_TRUE(n.stopped);
+	close(p[0]);
+	close(p[1]);
 }

@@ -94,3 +94,19 @@ TEST(Options, OptionsStopAtTheObjectAndAtDoubleDash)
 	EXPECT_EQ(parse_options({"--", "-weird"}).rest, V{"-weird"});
 	EXPECT_EQ(parse_options({"-"}).rest, V{"-"});
 }
+
+TEST(Options, ExtendedAndInfoAsInSs)
+{
+	auto r = parse_options({"-e", "-i", "conn"});
+	EXPECT_TRUE(r.opts.extended);
+	EXPECT_TRUE(r.opts.info);
+	EXPECT_FALSE(r.opts.json);
+	r = parse_options({"-jei", "conn"});
+	EXPECT_TRUE(r.opts.extended && r.opts.info && r.opts.json);
+	r = parse_options({"--extended", "--info", "conn"});
+	EXPECT_TRUE(r.opts.extended && r.opts.info);
+	EXPECT_TRUE(parse_options({"--ext", "conn"}).opts.extended);
+	EXPECT_FALSE(parse_options({"conn"}).opts.extended);
+	EXPECT_FALSE(parse_options({"conn"}).opts.info);
+	EXPECT_THROW(parse_options({"--info=1", "conn"}), UsageError);
+}

@@ -129,3 +129,48 @@ TEST(Writer, ArraysOfRecordsForLaterObjects)
 	EXPECT_EQ(ts.str(), "state ESTAB \"x\"\n\nport 80\n");
 	EXPECT_NO_THROW(JsonParser::parse(js.str()));
 }
+
+TEST(Writer, BoolsNullsAndNestedObjects)
+{
+	auto describe = [](Writer &w) {
+		w.begin_object();
+		w.field_string("state", "LISTEN");
+		w.field_null("timer");
+		w.begin_object_field("t");
+		w.field_string("kind", "on");
+		w.field_uint("ms", 200);
+		w.end_object();
+		w.field_bool("sack", true);
+		w.field_bool("ts", false);
+		w.end_object();
+	};
+	std::ostringstream js, ps, ts, ls;
+	describe(*make_json_writer(js, false));
+	describe(*make_json_writer(ps, true));
+	describe(*make_text_writer(ts));
+	describe(*make_line_writer(ls));
+	EXPECT_EQ(js.str(), "{\"state\":\"LISTEN\",\"timer\":null,\"t\":{\"kind\":\"on\",\"ms\":200},"
+			    "\"sack\":true,\"ts\":false}\n");
+	EXPECT_EQ(ps.str(), "{\n    \"state\": \"LISTEN\",\n    \"timer\": null,\n    \"t\": {\n"
+			    "        \"kind\": \"on\",\n        \"ms\": 200\n    },\n"
+			    "    \"sack\": true,\n    \"ts\": false\n}\n");
+	EXPECT_EQ(ts.str(), "state LISTEN\ntimer -\nt.kind on\nt.ms 200\nsack 1\nts 0\n");
+	EXPECT_EQ(ls.str(), "state LISTEN timer - t.kind on t.ms 200 sack 1 ts 0\n");
+	EXPECT_NO_THROW(JsonParser::parse(ps.str()));
+}
+
+TEST(Writer, LineWriterPutsEachRecordOnOneLine)
+{
+	std::ostringstream ls;
+	auto w = make_line_writer(ls);
+	w->begin_array();
+	for (uint64_t port : {80, 443}) {
+		w->begin_object();
+		w->field_uint("port", port);
+		w->field_string("addr", "*");
+		w->field_uint_list("range", {1, 2});
+		w->end_object();
+	}
+	w->end_array();
+	EXPECT_EQ(ls.str(), "port 80 addr * range 1,2\nport 443 addr * range 1,2\n");
+}
