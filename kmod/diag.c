@@ -334,3 +334,72 @@ out_unlock:
 	alttcp_unlock(an);
 	return skb->len;
 }
+
+/* Kill what matches in the connection table; under the lock. */
+static u32 kill_matching(struct alttcp_net *an, const struct filter *f)
+{
+	struct at_conn_info info;
+	struct alttcp_obj *obj;
+	struct hlist_node *tmp;
+	struct entry e;
+	unsigned int i;
+	u64 now = alttcp_now();
+	u32 killed = 0;
+
+	for (i = 0; i <= an->ehash_mask; i++) {
+		hlist_for_each_entry_safe(obj, tmp, &an->ehash[i], hnode) {
+			if (obj->kind == AT_ALLOC_CONN) {
+				struct at_conn *c = (struct at_conn *)obj->core;
+
+				entry_of_conn(c, &e, &info, now);
+				if (filter_match(f, &e) && !at_kill(c, now))
+					killed++;
+			} else if (obj->kind == AT_ALLOC_TW) {
+				entry_of_obj(obj, &e);
+				if (filter_match(f, &e)) {
+					at_tw_kill((struct at_tw *)obj->core,
+						   AT_R_ADMIN_KILL);
+					killed++;
+				}
+			}
+		}
+	}
+	return killed;
+}
+
+int alttcp_conn_kill(struct sk_buff *skb, struct genl_info *info)
+{
+	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	struct sk_buff *reply;
+	struct filter f;
+	u32 killed;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ALTTCP_A_FILTER))
+		return -EINVAL;
+	err = parse_filter(info->attrs[ALTTCP_A_FILTER], &f, info->extack);
+	if (err)
+		return err;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+
+	alttcp_lock(an);
+	killed = kill_matching(an, &f);
+	alttcp_unlock(an);
+
+	if (!killed) {
+		nlmsg_free(reply);
+		NL_SET_ERR_MSG(info->extack, "no connection matches the filter");
+		return -ENOENT;
+	}
+	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
+				ALTTCP_CMD_KILL_CONN);
+	if (!hdr || nla_put_u32(reply, ALTTCP_A_COUNT, killed)) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+}

@@ -45,6 +45,12 @@ static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
 AT_MIBS(AT_MIB_CHECK)
 static_assert((int)AT_MIB_MAX == (int)__ALTTCP_MIB_MAX, "counter count");
 
+/* Event reasons likewise. */
+#define AT_REASON_CHECK(id, name) \
+	static_assert((int)AT_R_##id == (int)ALTTCP_REASON_##id, "reason " name);
+AT_REASONS(AT_REASON_CHECK)
+static_assert((int)AT_R_MAX == (int)__ALTTCP_REASON_MAX, "reason count");
+
 
 
 static int put_port_range(struct sk_buff *skb, const struct at_params *p)
@@ -312,6 +318,11 @@ static const struct genl_ops alttcp_genl_ops[] = {
 	{
 		.cmd = ALTTCP_CMD_GET_CONN,
 		.dumpit = alttcp_conn_dump,
+	},
+	{
+		.cmd = ALTTCP_CMD_KILL_CONN,
+		.doit = alttcp_conn_kill,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = ALTTCP_CMD_SET_LISTENER,

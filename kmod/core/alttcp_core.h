@@ -117,7 +117,8 @@ enum at_mib {
 	X(LISTENER_CLOSED, "listener_closed")				\
 	X(NO_MEMORY, "no_memory")					\
 	X(BAD_ACK, "bad_ack")						\
-	X(DATA_AFTER_CLOSE, "data_after_close")
+	X(DATA_AFTER_CLOSE, "data_after_close")				\
+	X(ADMIN_KILL, "admin_kill")
 
 enum at_reason {
 #define AT_REASON_ENUM(id, name) AT_R_##id,
@@ -353,6 +354,8 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 int at_shutdown(struct at_conn *c, int how, at_u64 now);
 void at_close(struct at_conn *c, at_u64 now);
 void at_conn_destroy(struct at_conn *c);
+/* Reset a connection from outside, as `ss -K`: RST, then ECONNABORTED. */
+int at_kill(struct at_conn *c, at_u64 now);
 void at_set_nodelay(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_keepalive(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_linger(struct at_conn *c, at_bool onoff, int secs);

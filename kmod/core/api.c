@@ -310,3 +310,18 @@ void at_conn_destroy(struct at_conn *c)
 	}
 	at_conn_free(c);
 }
+
+/*
+ * An administrator's reset (ALTTCP_CMD_KILL_CONN): the peer gets an RST,
+ * the application ECONNABORTED, as Linux's tcp_abort().  Listeners are
+ * left alone; a connection that is already closed has nothing to kill.
+ */
+int at_kill(struct at_conn *c, at_u64 now)
+{
+	(void)now;
+	if (c->state == AT_LISTEN || c->state == AT_CLOSED)
+		return -AT_EINVAL;
+	at_conn_abort(c, AT_R_ADMIN_KILL, AT_ECONNABORTED, 1);
+	at_conn_release(c);
+	return 0;
+}

@@ -46,6 +46,7 @@ typedef unsigned char at_bool;
 #define AT_ENOMEM		12
 #define AT_EINVAL		22
 #define AT_EADDRNOTAVAIL	99
+#define AT_ECONNABORTED		103
 #define AT_ECONNRESET		104
 #define AT_EISCONN		106
 #define AT_ENOTCONN		107

@@ -315,6 +315,44 @@ enum alttcp_event_attr {
 };
 #define ALTTCP_EVENT_MAX (__ALTTCP_EVENT_MAX - 1)
 
+/* Why a state changed: ALTTCP_EVENT_REASON. Names as `alttcpctl monitor` prints them. */
+enum alttcp_reason {
+	ALTTCP_REASON_NONE,		/* none */
+	ALTTCP_REASON_APP_CONNECT,		/* app_connect */
+	ALTTCP_REASON_APP_LISTEN,		/* app_listen */
+	ALTTCP_REASON_APP_CLOSE,		/* app_close */
+	ALTTCP_REASON_APP_SHUTDOWN,		/* app_shutdown */
+	ALTTCP_REASON_SYN_RECEIVED,		/* syn_received */
+	ALTTCP_REASON_SYNACK_RECEIVED,	/* synack_received */
+	ALTTCP_REASON_SIMULTANEOUS_OPEN,	/* simultaneous_open */
+	ALTTCP_REASON_HANDSHAKE_COMPLETE,	/* handshake_complete */
+	ALTTCP_REASON_COOKIE_ACK,		/* cookie_ack */
+	ALTTCP_REASON_FIN_RECEIVED,		/* fin_received */
+	ALTTCP_REASON_ACK_OF_FIN,		/* ack_of_fin */
+	ALTTCP_REASON_SYN_RETRIES_EXHAUSTED,	/* syn_retries_exhausted */
+	ALTTCP_REASON_SYNACK_RETRIES_EXHAUSTED,	/* synack_retries_exhausted */
+	ALTTCP_REASON_ORPHAN_RETRIES_EXHAUSTED,	/* orphan_retries_exhausted */
+	ALTTCP_REASON_RETRANSMIT_TIMEOUT,	/* retransmit_timeout */
+	ALTTCP_REASON_USER_TIMEOUT,		/* user_timeout */
+	ALTTCP_REASON_KEEPALIVE_TIMEOUT,	/* keepalive_timeout */
+	ALTTCP_REASON_FIN_TIMEOUT,		/* fin_timeout */
+	ALTTCP_REASON_TW_EXPIRED,		/* tw_expired */
+	ALTTCP_REASON_TW_OVERFLOW,		/* tw_overflow */
+	ALTTCP_REASON_TW_REUSED,		/* tw_reused */
+	ALTTCP_REASON_TW_KILLED_BY_RST,	/* tw_killed_by_rst */
+	ALTTCP_REASON_TW_NEW_SYN,		/* tw_new_syn */
+	ALTTCP_REASON_RST_RECEIVED,		/* rst_received */
+	ALTTCP_REASON_LINGER_ABORT,		/* linger_abort */
+	ALTTCP_REASON_CLOSE_UNREAD_DATA,	/* close_unread_data */
+	ALTTCP_REASON_LISTEN_OVERFLOW,	/* listen_overflow */
+	ALTTCP_REASON_LISTENER_CLOSED,	/* listener_closed */
+	ALTTCP_REASON_NO_MEMORY,		/* no_memory */
+	ALTTCP_REASON_BAD_ACK,		/* bad_ack */
+	ALTTCP_REASON_DATA_AFTER_CLOSE,	/* data_after_close */
+	ALTTCP_REASON_ADMIN_KILL,		/* admin_kill */
+	__ALTTCP_REASON_MAX
+};
+
 /* Attribute types inside ALTTCP_A_STATS. */
 #define ALTTCP_STATS_ATTR(id)	((id) + 1)
 #define ALTTCP_STATS_PAD	(__ALTTCP_MIB_MAX + 1)

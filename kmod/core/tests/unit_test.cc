@@ -234,3 +234,23 @@ TEST(Api, ZeroLengthReadIsEofOnlyWhenNothingIsLeft)
 	EXPECT_EQ(at_recv(n.cli->c, b, 0, 1, n.s.now), 0);		// now EOF
 	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
 }
+
+// ALTTCP_CMD_KILL_CONN: the peer gets an RST, the application ECONNABORTED;
+// a listener cannot be killed.
+TEST(Kill, ResetsPeerAndAbortsApplication)
+{
+	t::Net n;
+	ASSERT_TRUE(n.Open());
+	sim::App *server = n.Server();
+
+	EXPECT_EQ(at_kill(n.srv->c, n.s.now), -AT_EINVAL);
+	ASSERT_EQ(at_kill(n.cli->c, n.s.now), 0);
+	EXPECT_EQ(n.cli->state(), AT_CLOSED);
+	EXPECT_EQ(at_conn_error(n.cli->c), AT_ECONNABORTED);
+	EXPECT_TRUE(t::HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED,
+				     AT_R_ADMIN_KILL));
+	ASSERT_TRUE(n.Run([&] { return server->state() == AT_CLOSED; }, t::kSec));
+	EXPECT_EQ(server->err, AT_ECONNRESET);
+	EXPECT_EQ(n.From(t::A, [](const sim::Cap &c) { return c.flags & AT_RST; }).size(), 1u);
+	EXPECT_EQ(at_kill(n.cli->c, n.s.now), -AT_EINVAL);
+}
