@@ -138,7 +138,8 @@ TEST(EventReasons, NamedByTheCoresTable)
 	EXPECT_EQ(reason_name(3), "app_close");
 	EXPECT_EQ(reason_name(24), "rst_received");
 	EXPECT_EQ(reason_name(31), "data_after_close");
-	EXPECT_EQ(reason_name(32), "reason#32");
+	EXPECT_EQ(reason_name(32), "admin_kill");
+	EXPECT_EQ(reason_name(__ALTTCP_REASON_MAX), "reason#" + std::to_string(__ALTTCP_REASON_MAX));
 	EXPECT_EQ(reason_name(65535), "reason#65535");
 }
 
