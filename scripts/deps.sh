@@ -10,7 +10,7 @@ PACKAGES="
 	googletest libgtest-dev libbenchmark-dev
 	sparse valgrind python3-docutils
 	qemu-system-x86 busybox-static kmod cpio xz-utils
-	iproute2 procps util-linux jq python3 tcpdump iperf3 nftables
+	iproute2 procps util-linux jq python3 tcpdump iperf3 nftables curl
 "
 
 missing=""
