@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
+socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
+receive flags and timeouts, bind/connect port rules.  Prints TAP; run by
+sockopt.sh inside a fresh network namespace, over loopback."""
+
+import errno
+import fcntl
+import socket
+import struct
+import sys
+import time
+
+ALTTCP = 253
+SYSCTL = "/proc/sys/net/alttcp/"
+SIOCINQ, SIOCOUTQ = 0x541B, 0x5411
+TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_USER_TIMEOUT = 7, 8, 11, 18
+TCP_CONGESTION = 13
+
+count = 0
+failed = 0
+
+
+def check(desc, ok, detail=""):
+    global count, failed
+    count += 1
+    if ok:
+        print(f"ok {count} {desc}")
+    else:
+        failed += 1
+        print(f"not ok {count} {desc}")
+        if detail:
+            print(f"#   {detail}")
+
+
+def check_eq(desc, actual, expected):
+    check(desc, actual == expected, f"expected {expected!r}, got {actual!r}")
+
+
+def check_errno(desc, err, fn, *args):
+    try:
+        fn(*args)
+    except OSError as e:
+        check_eq(desc, errno.errorcode.get(e.errno), errno.errorcode[err])
+        return
+    check(desc, False, "no error")
+
+
+def sysctl(name, value):
+    with open(SYSCTL + name, "w") as f:
+        f.write(str(value))
+
+
+def stream(proto=ALTTCP):
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+
+
+def pair(port):
+    """A listener, and a connected client and server on loopback.
+
+    Blocking sockets: Python's settimeout() would make them nonblocking
+    and poll itself, hiding SO_RCVTIMEO, MSG_DONTWAIT and connect()'s
+    own answers."""
+    lsk = stream()
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsk.bind(("127.0.0.1", port))
+    lsk.listen(8)
+    cli = stream()
+    cli.connect(("127.0.0.1", port))
+    srv, _ = lsk.accept()
+    return lsk, cli, srv
+
+
+def tcp_info(sk):
+    raw = sk.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+    state, = struct.unpack_from("B", raw, 0)
+    rto, = struct.unpack_from("I", raw, 8)
+    snd_mss, = struct.unpack_from("I", raw, 16)
+    bytes_acked, = struct.unpack_from("Q", raw, 120)
+    return state, rto, snd_mss, bytes_acked, len(raw)
+
+
+def test_identity():
+    s = stream()
+    check_eq("SO_PROTOCOL is IPPROTO_ALTTCP",
+             s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL), ALTTCP)
+    check_eq("SO_TYPE is SOCK_STREAM",
+             s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), socket.SOCK_STREAM)
+    check_eq("SO_DOMAIN is AF_INET",
+             s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN), socket.AF_INET)
+    s.close()
+
+
+def test_options():
+    s = stream()
+    tcp = socket.IPPROTO_TCP
+    for name, opt, value in (("TCP_NODELAY", socket.TCP_NODELAY, 1),
+                             ("TCP_KEEPIDLE", socket.TCP_KEEPIDLE, 600),
+                             ("TCP_KEEPINTVL", socket.TCP_KEEPINTVL, 30),
+                             ("TCP_KEEPCNT", socket.TCP_KEEPCNT, 4),
+                             ("TCP_SYNCNT", TCP_SYNCNT, 2),
+                             ("TCP_LINGER2", TCP_LINGER2, 10),
+                             ("TCP_USER_TIMEOUT", TCP_USER_TIMEOUT, 5000),
+                             ("TCP_MAXSEG", socket.TCP_MAXSEG, 1000)):
+        s.setsockopt(tcp, opt, value)
+        check_eq(f"{name} set and read back", s.getsockopt(tcp, opt), value)
+    check_eq("TCP_KEEPIDLE defaults to keepalive_time",
+             stream().getsockopt(tcp, socket.TCP_KEEPIDLE), 7200)
+    for name, opt, bad in (("TCP_KEEPIDLE", socket.TCP_KEEPIDLE, 0),
+                           ("TCP_KEEPCNT", socket.TCP_KEEPCNT, 128),
+                           ("TCP_SYNCNT", TCP_SYNCNT, 128),
+                           ("TCP_USER_TIMEOUT", TCP_USER_TIMEOUT, -1),
+                           ("TCP_MAXSEG", socket.TCP_MAXSEG, 10)):
+        check_errno(f"{name} {bad} is EINVAL", errno.EINVAL,
+                    s.setsockopt, tcp, opt, bad)
+    check_errno("an unsupported SOL_TCP option is ENOPROTOOPT",
+                errno.ENOPROTOOPT, s.setsockopt, tcp, TCP_CONGESTION, b"reno")
+    check_errno("SOL_IP options are ENOPROTOOPT", errno.ENOPROTOOPT,
+                s.setsockopt, socket.IPPROTO_IP, socket.IP_TOS, 0x10)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    check_eq("SO_KEEPALIVE set",
+             s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 1)
+    s.close()
+
+
+def test_connected(port):
+    lsk, cli, srv = pair(port)
+    check_eq("getpeername of the client", cli.getpeername(), ("127.0.0.1", port))
+    check_eq("server's peer is the client", srv.getpeername(), cli.getsockname())
+    state, rto, mss, _, size = tcp_info(cli)
+    check_eq("TCP_INFO state ESTABLISHED", state, 1)
+    check("TCP_INFO rto and mss", rto > 0 and mss > 0, f"rto {rto} mss {mss}")
+
+    cli.sendall(b"x" * 1000)
+    deadline = time.time() + 5
+    inq = 0
+    while time.time() < deadline:
+        inq = struct.unpack("i", fcntl.ioctl(srv, SIOCINQ, b"\0" * 4))[0]
+        if inq == 1000:
+            break
+        time.sleep(0.01)
+    check_eq("SIOCINQ counts unread bytes", inq, 1000)
+    check_eq("MSG_PEEK leaves the data", srv.recv(10, socket.MSG_PEEK), b"x" * 10)
+    check_eq("MSG_WAITALL gets exactly what was asked",
+             len(srv.recv(1000, socket.MSG_WAITALL)), 1000)
+    check_errno("MSG_DONTWAIT on an empty queue is EAGAIN", errno.EAGAIN,
+                srv.recv, 10, socket.MSG_DONTWAIT)
+    outq = -1
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        outq = struct.unpack("i", fcntl.ioctl(cli, SIOCOUTQ, b"\0" * 4))[0]
+        if outq == 0:
+            break
+        time.sleep(0.01)
+    check_eq("SIOCOUTQ drains once acked", outq, 0)
+    check("TCP_INFO bytes_acked", tcp_info(cli)[3] >= 1000)
+
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 200000))
+    start = time.time()
+    check_errno("SO_RCVTIMEO expires with EAGAIN", errno.EAGAIN, srv.recv, 10)
+    took = time.time() - start
+    check("SO_RCVTIMEO waited about 200 ms", 0.15 < took < 2, f"{took:.3f} s")
+    check_errno("listen() on a connected socket is EINVAL", errno.EINVAL,
+                cli.listen, 1)
+    check_errno("connect() again is EISCONN", errno.EISCONN,
+                cli.connect, ("127.0.0.1", port))
+    srv.shutdown(socket.SHUT_RD)
+    check_eq("recv after SHUT_RD returns end of stream", srv.recv(10), b"")
+    for sk in (cli, srv, lsk):
+        sk.close()
+
+
+def test_bind(port):
+    a, b = stream(), stream()
+    a.bind(("127.0.0.1", port))
+    check_errno("bind to a bound port is EADDRINUSE", errno.EADDRINUSE,
+                b.bind, ("127.0.0.1", port))
+    a.close()
+    b.close()
+    a, b = stream(), stream()
+    for sk in (a, b):
+        sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    a.bind(("127.0.0.1", port))
+    b.bind(("127.0.0.1", port))
+    check("SO_REUSEADDR on both: the port is shared", True)
+    a.listen(1)
+    c = stream()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    check_errno("but not with a listener", errno.EADDRINUSE,
+                c.bind, ("127.0.0.1", port))
+    for sk in (a, b, c):
+        sk.close()
+
+    linux = stream(socket.IPPROTO_TCP)
+    linux.bind(("127.0.0.1", port + 1))
+    linux.listen(1)
+    check_errno("a port Linux TCP holds is EADDRINUSE", errno.EADDRINUSE,
+                stream().bind, ("127.0.0.1", port + 1))
+    linux.close()
+
+    sysctl("local_port_range", "41000 41009")
+    s = stream()
+    s.bind(("127.0.0.1", 0))
+    check("bind to port 0 picks from local_port_range",
+          41000 <= s.getsockname()[1] <= 41009, str(s.getsockname()))
+    s.close()
+    check_errno("bind to an address not on this host is EADDRNOTAVAIL",
+                errno.EADDRNOTAVAIL, stream().bind, ("10.255.255.1", port + 2))
+
+
+def test_ports_and_tw_reuse(port):
+    """C9 and C11: TIME_WAIT holds ports until tw_reuse may take them over."""
+    sysctl("local_port_range", "42000 42001")
+    sysctl("tw_reuse", 0)
+    lsk = stream()
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsk.bind(("127.0.0.1", port))
+    lsk.listen(8)
+    used = []
+    for _ in range(2):
+        c = stream()
+        c.connect(("127.0.0.1", port))
+        s, _ = lsk.accept()
+        used.append(c.getsockname()[1])
+        c.close()      # the client closes first: its side keeps TIME_WAIT
+        s.recv(1)
+        s.close()
+    check_eq("both ports of the range used", sorted(used), [42000, 42001])
+    check_errno("every port in TIME_WAIT: connect() is EADDRNOTAVAIL",
+                errno.EADDRNOTAVAIL, stream().connect, ("127.0.0.1", port))
+    sysctl("tw_reuse", 1)
+    time.sleep(1.1)    # tw_reuse takes entries older than 1 s
+    c = stream()
+    c.settimeout(5)
+    c.connect(("127.0.0.1", port))
+    check("tw_reuse=1 takes over a TIME_WAIT port",
+          c.getsockname()[1] in (42000, 42001), str(c.getsockname()))
+    c.close()
+    lsk.close()
+    sysctl("tw_reuse", 2)
+    sysctl("local_port_range", "32768 60999")
+
+
+def main():
+    print("TAP version 13")
+    test_identity()
+    test_options()
+    test_connected(6001)
+    test_bind(6101)
+    test_ports_and_tw_reuse(6201)
+    print(f"1..{count}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The socket API's details (options, TCP_INFO, ioctls, flags, port rules):
+# sockopt.py in a fresh network namespace of its own.
+
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_module
+command -v /usr/bin/python3 >/dev/null || skip_all "no /usr/bin/python3"
+
+ns=$(ns_create sockopt)
+ip netns exec "$ns" /usr/bin/python3 "$(dirname "$0")/sockopt.py"
