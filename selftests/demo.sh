@@ -77,7 +77,7 @@ echo "# after the close (the client closed first, so it holds the TIME-WAIT):"
 run ctl -n "$S" conn show
 run ip netns exec "$C" ss -tan state time-wait
 run ctl -n "$S" stats show ActiveOpens PassiveOpens CurrEstab InSegs OutSegs
-kill -INT "${pids[0]}"
+kill -TERM "${pids[0]}"
 wait "${pids[0]}"
 echo "# what alttcpctl monitor saw:"
 cat "$OUT/monitor"
