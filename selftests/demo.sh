@@ -14,14 +14,6 @@ ALTTCP_CONNECT=${ALTTCP_CONNECT:-$ALTTCP_ROOT/selftests/alttcp_connect}
 [ -x "$ALTTCP_CONNECT" ] || skip_all "$ALTTCP_CONNECT not built (make -C selftests)"
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	{ kill -KILL "${pids[@]}" && wait; } 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
 
 run() { echo "\$ $*"; "$@"; }
 ctl() { "$ALTTCPCTL" "$@"; }
@@ -42,18 +34,7 @@ sysctl_set syn_retries 6
 
 echo
 echo "# Two namespaces: server (alttcp) 10.0.5.2, client (Linux TCP) 10.0.5.1"
-S=demo-srv-$$
-C=demo-cli-$$
-ip netns add "$S"
-ip netns add "$C"
-tap_namespaces+=("$S" "$C")
-ip link add demo-c type veth peer name demo-s
-ip link set demo-c netns "$C"
-ip link set demo-s netns "$S"
-ip -n "$C" addr add 10.0.5.1/24 dev demo-c
-ip -n "$S" addr add 10.0.5.2/24 dev demo-s
-ip -n "$C" link set demo-c up
-ip -n "$S" link set demo-s up
+veth_pair demo 10.0.5
 ctl -n "$S" config set tw_timeout 3
 
 ctl -n "$S" monitor > "$OUT/monitor" 2>&1 &

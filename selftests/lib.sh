@@ -145,7 +145,38 @@ ns_cleanup()
 	done
 	tap_namespaces=()
 }
-trap ns_cleanup EXIT
+
+# A test's background jobs (pids+=($!)) and scratch directory (OUT), both
+# gone when the script exits, however it exits.
+pids=()
+OUT=""
+lib_cleanup()
+{
+	{ [ ${#pids[@]} -eq 0 ] || { kill -KILL "${pids[@]}" && wait; }; } 2>/dev/null
+	pids=()
+	ns_cleanup
+	[ -z "$OUT" ] || rm -rf "$OUT"
+}
+trap lib_cleanup EXIT
+
+# veth_pair TAG SUBNET: two namespaces joined by a veth, the client $C at
+# SUBNET.1 and the server $S at SUBNET.2 (/24); TAG names the devices.
+veth_pair()
+{
+	C=$1-c-$$
+	S=$1-s-$$
+	ip netns add "$C" && ip netns add "$S" || return 1
+	tap_namespaces+=("$C" "$S")
+	ip link add "$1-c" type veth peer name "$1-s" || return 1
+	ip link set "$1-c" netns "$C"
+	ip link set "$1-s" netns "$S"
+	ip -n "$C" addr add "$2.1/24" dev "$1-c"
+	ip -n "$S" addr add "$2.2/24" dev "$1-s"
+	ip -n "$C" link set "$1-c" up
+	ip -n "$S" link set "$1-s" up
+	ip -n "$C" link set lo up
+	ip -n "$S" link set lo up
+}
 
 module_loaded()
 {

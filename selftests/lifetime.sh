@@ -15,31 +15,7 @@ ALTTCP_CONNECT=${ALTTCP_CONNECT:-$ALTTCP_ROOT/selftests/alttcp_connect}
 module_loaded || insmod "$ALTTCP_MODULE"
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	kill -KILL "${pids[@]}" 2>/dev/null
-	wait 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
 
-# Two namespaces joined by a veth: client $C 10.0.9.1, server $S 10.0.9.2.
-pair()
-{
-	C=lt-c$1-$$
-	S=lt-s$1-$$
-	ip netns add "$C" && ip netns add "$S" || return 1
-	tap_namespaces+=("$C" "$S")
-	ip link add lt-c type veth peer name lt-s
-	ip link set lt-c netns "$C"
-	ip link set lt-s netns "$S"
-	ip -n "$C" addr add 10.0.9.1/24 dev lt-c
-	ip -n "$S" addr add 10.0.9.2/24 dev lt-s
-	ip -n "$C" link set lt-c up
-	ip -n "$S" link set lt-s up
-}
 
 # A connection that stays open: server and client hold it for a minute.
 hold_connection()
@@ -60,7 +36,7 @@ refcount() { cat /sys/module/alttcp/refcnt; }
 
 tap_begin
 
-pair 1
+veth_pair lt1 10.0.9
 # Not under check_cmd: its subshell would lose the pids.
 if hold_connection "$C" "$S" one; then
 	tap_ok "a connection is up"
@@ -81,7 +57,7 @@ check_cmd "insmod again" insmod "$ALTTCP_MODULE"
 ns_cleanup
 
 # A namespace deleted while its connections are live.
-pair 2
+veth_pair lt2 10.0.9
 if hold_connection "$C" "$S" two; then
 	tap_ok "a connection in fresh namespaces"
 else

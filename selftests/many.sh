@@ -20,27 +20,8 @@ PER_CLIENT=2500		# alttcp_connect opens at most 4096 at a time
 ulimit -n $((N + 1024))
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	{ kill -KILL "${pids[@]}" && wait; } 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
 
-C=mc-c-$$
-S=mc-s-$$
-ip netns add "$C"
-ip netns add "$S"
-tap_namespaces+=("$C" "$S")
-ip link add mc-c type veth peer name mc-s
-ip link set mc-c netns "$C"
-ip link set mc-s netns "$S"
-ip -n "$C" addr add 10.0.6.1/24 dev mc-c
-ip -n "$S" addr add 10.0.6.2/24 dev mc-s
-ip -n "$C" link set mc-c up
-ip -n "$S" link set mc-s up
+veth_pair mc 10.0.6
 # All close at once: more orphans than the 2 GiB VM's memory-derived
 # max_orphans would let finish their close (beyond it alttcp resets, as
 # Linux does); and a short TIME_WAIT.

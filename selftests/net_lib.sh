@@ -488,27 +488,43 @@ tw_timer_ms()
 	esac
 }
 
-# Hooks for alttcp sides, to be filled in once `alttcpctl conn show` lists
-# a namespace's alttcp connections with their state and timers.  Until then
-# they fail, and the callers skip those checks with tw_unobservable's text.
+# alttcp sides: `alttcpctl -n NS -j conn show` lists the namespace's alttcp
+# connections (TIME_WAIT entries and SYN-RECV requests included), each with
+# state (ESTABLISHED, TIME_WAIT... as Linux names TCP_*), local_port,
+# peer_port and timer (null or {kind, expires_ms, retransmits}).  The hooks
+# fail only when that cannot be asked (no alttcpctl, no module, no
+# namespace), and the callers then skip with unobservable's text.
+
+# alttcp_conn_show NS [FILTER...]: the JSON array
 alttcp_conn_show()
 {
+	local ns=$1
+
+	shift
 	[ -x "$ALTTCPCTL" ] || return 1
-	"$ALTTCPCTL" -n "$1" conn show 2>/dev/null
+	"$ALTTCPCTL" -n "$ns" -j conn show "$@" 2>/dev/null
 }
 
-alttcp_state_count()	# NS STATE PORT
+# alttcp_state_count NS STATE PORT: STATE as ss names it (time-wait,
+# last-ack, established...), which is also alttcpctl's filter word
+alttcp_state_count()
 {
 	local out
 
-	out=$(alttcp_conn_show "$1") || return 1
-	printf '%s\n' "$out" | grep -iE ":$3([^0-9]|$)" |
-		grep -ciE "(^|[^a-z])${2//-/[-_ ]?}([^a-z]|$)"
+	out=$(alttcp_conn_show "$1" state "$2") || return 1
+	jq --argjson p "$3" '[.[] | select(.local_port == $p or .peer_port == $p)] | length' \
+		<<<"$out"
 }
 
-alttcp_tw_timer_ms()	# NS PORT
+# alttcp_tw_timer_ms NS PORT: ms left on the TIME_WAIT timer of PORT's
+# connection; fails when there is none
+alttcp_tw_timer_ms()
 {
-	return 1
+	local out
+
+	out=$(alttcp_conn_show "$1" state time-wait) || return 1
+	jq -e --argjson p "$2" 'first(.[] | select(.local_port == $p or .peer_port == $p) |
+		select(.timer.kind == "time_wait") | .timer.expires_ms)' <<<"$out"
 }
 
 unobservable()

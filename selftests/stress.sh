@@ -13,27 +13,8 @@ ALTTCP_CONNECT=${ALTTCP_CONNECT:-$ALTTCP_ROOT/selftests/alttcp_connect}
 require_module
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	{ kill -KILL "${pids[@]}" && wait; } 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
 
-C=st-c-$$
-S=st-s-$$
-ip netns add "$C"
-ip netns add "$S"
-tap_namespaces+=("$C" "$S")
-ip link add st-c type veth peer name st-s
-ip link set st-c netns "$C"
-ip link set st-s netns "$S"
-ip -n "$C" addr add 10.0.7.1/24 dev st-c
-ip -n "$S" addr add 10.0.7.2/24 dev st-s
-ip -n "$C" link set st-c up
-ip -n "$S" link set st-s up
+veth_pair st 10.0.7
 # Both directions: data and ACKs are lost, reordered and duplicated.
 for ns in "$C" "$S"; do
 	dev=st-${ns:3:1}

@@ -19,27 +19,8 @@ require_module
 require_ctl
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	{ kill -KILL "${pids[@]}" && wait; } 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
 
-C=sc-c-$$
-S=sc-s-$$
-ip netns add "$C"
-ip netns add "$S"
-tap_namespaces+=("$C" "$S")
-ip link add sc-c type veth peer name sc-s
-ip link set sc-c netns "$C"
-ip link set sc-s netns "$S"
-ip -n "$C" addr add 10.0.8.1/24 dev sc-c
-ip -n "$S" addr add 10.0.8.2/24 dev sc-s
-ip -n "$C" link set sc-c up
-ip -n "$S" link set sc-s up
+veth_pair sc 10.0.8
 # SYN-ACKs to the spoofed sources go back to the attacker's namespace,
 # which does not forward: they stop there.
 ip -n "$S" route add 10.99.0.0/16 via 10.0.8.1
