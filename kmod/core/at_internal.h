@@ -30,6 +30,8 @@ extern "C" {
 #define AT_OOO_MAX		8	/* out-of-order ranges kept */
 #define AT_SB_MAX		8	/* SACK scoreboard ranges */
 #define AT_PAWS_IDLE_US		(24ULL * 24 * 3600 * AT_USEC_PER_SEC)
+/* Timestamp ticks (ms) an older one may lag behind ts_recent. */
+#define AT_PAWS_WINDOW		1
 #define AT_TW_REUSE_US		AT_USEC_PER_SEC
 #define AT_CHALLENGE_LIMIT	1000	/* per second per ctx */
 #define AT_DEFAULT_BUF		(256 * 1024)

@@ -83,6 +83,27 @@ void at_syn_sent_input(struct at_conn *c, struct at_seg *seg, at_u64 now)
 		at_send_ack(c, now);
 }
 
+/*
+ * Linux's tcp_disordered_ack(): a pure duplicate ACK that would change
+ * nothing, overtaken on the way by a later one (two CPUs' queues do that),
+ * is no old duplicate.  Rejecting it would cost an ACK in answer and one
+ * fewer ACK for the sender, which reads missing ACKs as loss.  Accept it
+ * while its timestamp is within one RTO of ts_recent.
+ */
+static at_bool disordered_ack(const struct at_conn *c,
+			      const struct at_seg *seg)
+{
+	at_u32 win = (at_u32)seg->window << c->snd_wscale;
+	at_bool may_update_window = at_seq_gt(seg->seq, c->snd_wl1) ||
+		(seg->seq == c->snd_wl1 && (win > c->snd_wnd || !win));
+
+	return (seg->flags & (AT_ACK | AT_SYN | AT_FIN | AT_RST)) == AT_ACK &&
+	       !seg->len && seg->seq == c->rcv_nxt &&
+	       seg->ack == c->snd_una && !may_update_window &&
+	       (at_s32)(c->ts_recent - seg->opt.tsval) <=
+			(at_s32)(c->rto / AT_USEC_PER_MSEC);
+}
+
 /* RFC 7323 5.3: returns true when the segment must be dropped. */
 static at_bool paws_reject(struct at_conn *c, const struct at_seg *seg,
 			   at_u64 now)
@@ -90,7 +111,10 @@ static at_bool paws_reject(struct at_conn *c, const struct at_seg *seg,
 	if (!c->ts_ok || !(seg->opt.present & AT_OPT_TS) ||
 	    (seg->flags & AT_RST))
 		return 0;
-	if ((at_s32)(seg->opt.tsval - c->ts_recent) >= 0)
+	/* One tick of slack, as Linux's TCP_PAWS_WINDOW. */
+	if ((at_s32)(c->ts_recent - seg->opt.tsval) <= AT_PAWS_WINDOW)
+		return 0;
+	if (disordered_ack(c, seg))
 		return 0;
 	/* A connection idle for 24 days may have a wrapped clock. */
 	if (now - c->ts_recent_stamp > AT_PAWS_IDLE_US)

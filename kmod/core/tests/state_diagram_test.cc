@@ -439,3 +439,38 @@ TEST(Observability, RequestAndTimeWaitEntriesAreDumpable)
 	EXPECT_EQ(i.timer, AT_TIMER_TIME_WAIT);
 	EXPECT_GT(i.timer_expires, n.s.now + 28 * kSec);
 }
+
+// A pure duplicate ACK overtaken on the way by a later one carries an older
+// timestamp; it is no old duplicate and must not be PAWS-rejected (nor
+// answered), as Linux's tcp_disordered_ack().  The same timestamp on data
+// is still rejected.
+TEST(Security, Paws_DisorderedPureAckIsAccepted)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.Server()->Send("new");
+	n.s.RunFor(500 * kMs);	// past the client's delayed ACK
+	Cap last = n.From(B, [](const Cap &c) { return c.len > 0; }).back();
+	ASSERT_TRUE(last.opt.present & AT_OPT_TS);
+	at_out ack = Forge(last, AT_ACK, last.seq + last.len, last.ack);
+	ack.window = last.window;
+	ack.opt.present = AT_OPT_TS;
+	ack.opt.tsecr = last.opt.tsecr;
+	ack.opt.tsval = last.opt.tsval + 5;	// the later ACK, first
+	n.s.Send(B, A, &ack);
+	n.s.RunFor(10 * kMs);
+	size_t sent = n.From(A).size();
+	ack.opt.tsval = last.opt.tsval;		// the one it overtook
+	n.s.Send(B, A, &ack);
+	n.s.RunFor(10 * kMs);
+	EXPECT_EQ(n.a.mib(AT_MIB_PAWS_REJECTED), 0u);
+	EXPECT_EQ(n.From(A).size(), sent) << "a disordered ACK is not answered";
+
+	static const uint8_t d[2] = {'x', 'y'};
+	ack.data[0] = d;
+	ack.len[0] = 2;
+	n.s.Send(B, A, &ack);
+	n.s.RunFor(10 * kMs);
+	EXPECT_EQ(n.a.mib(AT_MIB_PAWS_REJECTED), 1u);
+	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "new");
+}
