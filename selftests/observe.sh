@@ -249,8 +249,8 @@ t_counters()
 	ctl "$NS_C" stats -z
 	ctl "$NS_S" stats -z
 	PORT=6006
-	srv_start srv4 alttcp -n 5 --nonblock --hold 6000
-	cli_start cli4 alttcp -C 5 --nonblock --hold 3000
+	srv_start srv4 alttcp -n 5 --nonblock --hold 7000
+	cli_start cli4 alttcp -C 5 --nonblock --hold 4000
 	net_wait 20 out_has cli4 '^connections=5'
 	check_eq "counters while 5 are open: CurrEstab on both sides" \
 		"$(stat_of "$NS_C" CurrEstab) $(stat_of "$NS_S" CurrEstab)" "5 5"

@@ -23,29 +23,8 @@ for t in curl iperf3 jq sha256sum ss "$PY"; do
 done
 
 OUT=$(mktemp -d)
-pids=()
-cleanup()
-{
-	{ kill -KILL "${pids[@]}" && wait; } 2>/dev/null
-	ns_cleanup
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-C=pg-c-$$
-S=pg-s-$$
 SADDR=10.0.12.2
-ip netns add "$C" && ip netns add "$S" || skip_all "cannot make namespaces"
-tap_namespaces+=("$C" "$S")
-ip link add pg-c type veth peer name pg-s
-ip link set pg-c netns "$C"
-ip link set pg-s netns "$S"
-ip -n "$C" addr add 10.0.12.1/24 dev pg-c
-ip -n "$S" addr add "$SADDR/24" dev pg-s
-ip -n "$C" link set pg-c up
-ip -n "$S" link set pg-s up
-ip -n "$C" link set lo up
-ip -n "$S" link set lo up
+veth_pair pg 10.0.12 || skip_all "cannot make namespaces"
 
 run() { "$ALTTCPCTL" run "$@"; }
 
