@@ -24,16 +24,38 @@
 #include "sock.h"
 #include "table.h"
 
-static bool is_alttcp(struct alttcp_net *an, const struct at_tuple *t)
+/*
+ * Linux's TCP knows nothing of alttcp's ports: one of its connections may
+ * use, as its local port, a port an alttcp socket listens on.  Its segments
+ * stay its own.
+ */
+static bool linux_tcp_established(struct net *net, const struct sk_buff *skb)
 {
-	bool ours;
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *sk;
+
+	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+				       iph->saddr, th->source, iph->daddr,
+				       ntohs(th->dest), inet_iif(skb),
+				       inet_sdif(skb));
+	if (!sk)
+		return false;
+	sock_gen_put(sk);
+	return true;
+}
+
+static bool is_alttcp(struct alttcp_net *an, const struct sk_buff *skb,
+		      const struct at_tuple *t)
+{
+	bool conn, listener;
 
 	rcu_read_lock();
-	ours = alttcp_ehash_lookup(an, t) ||
-	       alttcp_lhash_lookup(an, alttcp_be_addr(t->laddr),
-					   htons(t->lport));
+	conn = alttcp_ehash_lookup(an, t);
+	listener = !conn && alttcp_lhash_lookup(an, alttcp_be_addr(t->laddr),
+						htons(t->lport));
 	rcu_read_unlock();
-	return ours;
+	return conn || (listener && !linux_tcp_established(an->net, skb));
 }
 
 /* A TIME_WAIT entry let a new SYN through: it goes to the listener. */
@@ -122,7 +144,7 @@ static unsigned int alttcp_local_in(void *priv, struct sk_buff *skb,
 	t.raddr = alttcp_addr(iph->saddr);
 	t.lport = ntohs(th->dest);
 	t.rport = ntohs(th->source);
-	if (!is_alttcp(an, &t))
+	if (!is_alttcp(an, skb, &t))
 		return NF_ACCEPT;
 
 	if (validate(skb, &th) ||

@@ -199,6 +199,29 @@ def test_bind(port):
                 stream().bind, ("127.0.0.1", port + 1))
     linux.close()
 
+    # Linux TCP cannot see alttcp's ports: its connection may use as local
+    # port one an alttcp socket listens on; its segments stay its own.
+    shared = port + 3
+    alistener = stream()
+    alistener.bind(("127.0.0.1", shared))
+    alistener.listen(1)
+    lserver = stream(socket.IPPROTO_TCP)
+    lserver.bind(("127.0.0.1", port + 4))
+    lserver.listen(1)
+    lclient = stream(socket.IPPROTO_TCP)
+    lclient.settimeout(5)
+    lclient.bind(("127.0.0.1", shared))
+    try:
+        lclient.connect(("127.0.0.1", port + 4))
+        conn, _ = lserver.accept()
+        conn.sendall(b"linux")
+        got = lclient.recv(10)
+    except OSError as e:
+        got = repr(e)
+    check_eq("a Linux TCP connection on an alttcp listener's port works", got, b"linux")
+    for sk in (alistener, lserver, lclient):
+        sk.close()
+
     sysctl("local_port_range", "41000 41009")
     s = stream()
     s.bind(("127.0.0.1", 0))
