@@ -489,11 +489,14 @@ tw_timer_ms()
 }
 
 # alttcp sides: `alttcpctl -n NS -j conn show` lists the namespace's alttcp
-# connections (TIME_WAIT entries and SYN-RECV requests included), each with
-# state (ESTABLISHED, TIME_WAIT... as Linux names TCP_*), local_port,
-# peer_port and timer (null or {kind, expires_ms, retransmits}).  The hooks
-# fail only when that cannot be asked (no alttcpctl, no module, no
-# namespace), and the callers then skip with unobservable's text.
+# connections (TIME_WAIT entries and SYN-RECV requests included) as one
+# line of compact JSON, each object starting {"state":"TIME_WAIT",
+# "local_addr":..,"local_port":N,"peer_addr":..,"peer_port":N,"recv_q":N,
+# "send_q":N,"timer":null or {"kind":"time_wait","expires_ms":N,...}, in
+# that order.  Parsed with bash, not jq: one exec less (loss.sh compares a
+# timer read here with the clock read after it returns).  The hooks fail
+# only when the view cannot be had (no alttcpctl, no module, not JSON);
+# the callers then skip with unobservable's text.
 
 # alttcp_conn_show NS [FILTER...]: the JSON array
 alttcp_conn_show()
@@ -505,26 +508,46 @@ alttcp_conn_show()
 	"$ALTTCPCTL" -n "$ns" -j conn show "$@" 2>/dev/null
 }
 
-# alttcp_state_count NS STATE PORT: STATE as ss names it (time-wait,
-# last-ack, established...), which is also alttcpctl's filter word
-alttcp_state_count()
+# alttcp_rows NS STATE PORT: ALTTCP_ROWS, the objects of the connections in
+# STATE (as ss names it: time-wait, last-ack, established..., which is
+# also alttcpctl's filter word) with PORT at either end
+ALTTCP_ROWS=()
+alttcp_rows()
 {
-	local out
+	local out obj re='^"[A-Z_0-9]+","local_addr":"[0-9.]+","local_port":([0-9]+),"peer_addr":"[0-9.]+","peer_port":([0-9]+),'
 
+	ALTTCP_ROWS=()
 	out=$(alttcp_conn_show "$1" state "$2") || return 1
-	jq --argjson p "$3" '[.[] | select(.local_port == $p or .peer_port == $p)] | length' \
-		<<<"$out"
+	[[ $out == \[*\] ]] || return 1
+	out=${out//\{\"state\":/$'\n'}
+	while IFS= read -r obj; do
+		[[ $obj =~ $re ]] || continue
+		[ "${BASH_REMATCH[1]}" == "$3" ] || [ "${BASH_REMATCH[2]}" == "$3" ] ||
+			continue
+		ALTTCP_ROWS+=("$obj")
+	done <<<"${out#\[}"
+}
+
+alttcp_state_count()	# NS STATE PORT
+{
+	alttcp_rows "$@" || return 1
+	echo ${#ALTTCP_ROWS[@]}
 }
 
 # alttcp_tw_timer_ms NS PORT: ms left on the TIME_WAIT timer of PORT's
-# connection; fails when there is none
-alttcp_tw_timer_ms()
+# connection (1 ms resolution); fails when there is none
+alttcp_tw_timer_ms()	# NS PORT
 {
-	local out
+	local obj re='"timer":\{"kind":"time_wait","expires_ms":([0-9]+),'
 
-	out=$(alttcp_conn_show "$1" state time-wait) || return 1
-	jq -e --argjson p "$2" 'first(.[] | select(.local_port == $p or .peer_port == $p) |
-		select(.timer.kind == "time_wait") | .timer.expires_ms)' <<<"$out"
+	alttcp_rows "$1" time-wait "$2" || return 1
+	for obj in "${ALTTCP_ROWS[@]}"; do
+		if [[ $obj =~ $re ]]; then
+			echo "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done
+	return 1
 }
 
 unobservable()
