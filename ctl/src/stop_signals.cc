@@ -1,6 +1,7 @@
 #include "stop_signals.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -25,6 +26,13 @@ sigset_t stop_set()
 StopSignals::StopSignals()
 {
 	sigset_t s = stop_set();
+
+	// A shell starts background jobs with SIGINT ignored, and an ignored
+	// signal never reaches a signalfd: `alttcpctl monitor &` would then
+	// ignore `kill -INT` too.  Blocked and watched, it needs a disposition
+	// that is not SIG_IGN.
+	std::signal(SIGINT, SIG_DFL);
+	std::signal(SIGTERM, SIG_DFL);
 	if (int rc = pthread_sigmask(SIG_BLOCK, &s, &old_); rc != 0)
 		throw Error(std::string("cannot block signals: ") + std::strerror(rc));
 	fd_ = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);

@@ -251,6 +251,9 @@ TEST(Kill, ResetsPeerAndAbortsApplication)
 				     AT_R_ADMIN_KILL));
 	ASSERT_TRUE(n.Run([&] { return server->state() == AT_CLOSED; }, t::kSec));
 	EXPECT_EQ(server->err, AT_ECONNRESET);
+	// As Linux's EstabResets: both sides went ESTABLISHED -> CLOSED.
+	EXPECT_EQ(n.a.mib(AT_MIB_ESTAB_RESETS), 1u);
+	EXPECT_EQ(n.b.mib(AT_MIB_ESTAB_RESETS), 1u);
 	EXPECT_EQ(n.From(t::A, [](const sim::Cap &c) { return c.flags & AT_RST; }).size(), 1u);
 	EXPECT_EQ(at_kill(n.cli->c, n.s.now), -AT_EINVAL);
 }
