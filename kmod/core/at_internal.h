@@ -23,6 +23,8 @@ extern "C" {
 
 #define AT_DEFAULT_MSS		536	/* RFC 9293: peer sent no MSS */
 #define AT_TS_OPT_LEN		12	/* aligned timestamp option */
+#define AT_SACK_OPT_BASE	4	/* NOP, NOP, kind, length */
+#define AT_SACK_BLOCK_LEN	8
 #define AT_MAX_WSCALE		14
 #define AT_DELACK_US		(40 * AT_USEC_PER_MSEC)
 #define AT_INIT_CWND_SEGS	10	/* RFC 6928 */

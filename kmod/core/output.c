@@ -64,6 +64,27 @@ static void add_ts(const struct at_conn *c, struct at_out *out, at_u64 now)
 }
 
 /* Stamp window, timestamps and SACK blocks, then send. */
+/*
+ * SACK blocks a segment has room for.  Options and payload share the peer's
+ * MSS (RFC 6691), of which snd_mss already leaves the timestamp's share: a
+ * full-sized data segment has none left, and one with blocks would exceed
+ * the path MTU and, with DF, never arrive.  Linux shrinks the payload
+ * instead (tcp_current_mss); leaving the blocks to the next pure ACK keeps
+ * the segmentation simple.
+ */
+static at_u8 sack_room(const struct at_conn *c, const struct at_out *out)
+{
+	at_u32 ts = c->ts_ok ? AT_TS_OPT_LEN : 0;
+	at_u32 limit = c->snd_mss + ts;
+	at_u32 used = out->len[0] + out->len[1] + ts;
+	at_u32 room = limit > used ? limit - used : 0;
+
+	if (room < AT_SACK_OPT_BASE + AT_SACK_BLOCK_LEN)
+		return 0;
+	return (at_u8)AT_MIN(c->ts_ok ? 3U : 4U,
+			     (room - AT_SACK_OPT_BASE) / AT_SACK_BLOCK_LEN);
+}
+
 void at_emit_conn(struct at_conn *c, struct at_out *out, at_u64 now)
 {
 	at_bool syn = !!(out->flags & AT_SYN);
@@ -73,7 +94,7 @@ void at_emit_conn(struct at_conn *c, struct at_out *out, at_u64 now)
 	add_ts(c, out, now);
 	if (c->sack_ok && !syn && !(out->flags & AT_RST))
 		out->opt.nr_sack = at_sack_blocks(c, out->opt.sack,
-						  c->ts_ok ? 3 : 4);
+						  sack_room(c, out));
 	if (out->flags & AT_ACK) {
 		edge = c->rcv_nxt + ((at_u32)out->window <<
 				     (syn ? 0 : c->rcv_wscale));

@@ -56,7 +56,7 @@ at_u8 at_sack_blocks(const struct at_conn *c, struct at_sack_block *b,
 	at_u8 n = 0;
 	int i;
 
-	if (!c->nr_ooo)
+	if (!c->nr_ooo || !max)
 		return 0;
 	/* RFC 2018: the block holding the latest segment goes first. */
 	b[n++] = c->ooo[c->ooo_recent];
