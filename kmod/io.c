@@ -284,15 +284,15 @@ int alttcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	}
 
 	alttcp_lock(as->an);
-	if (!as->conn) {
-		answer = 0;
-	} else if (at_conn_state(as->conn) == TCP_LISTEN) {
-		alttcp_unlock(as->an);
-		return -EINVAL;
-	} else {
+	answer = 0;
+	if (as->conn && at_conn_state(as->conn) == TCP_LISTEN) {
+		answer = -EINVAL;
+	} else if (as->conn) {
 		at_conn_info(as->conn, alttcp_now(), &info);
 		answer = cmd == SIOCINQ ? info.rx_queue : info.tx_queue;
 	}
 	alttcp_unlock(as->an);
+	if (answer < 0)
+		return answer;
 	return put_user(answer, (int __user *)arg);
 }

@@ -190,11 +190,10 @@ int alttcp_listener_set(struct sk_buff *skb, struct genl_info *info)
 
 	alttcp_lock(an);
 	rule = rule_find(an, addr, port);
-	if (rule) {
+	if (rule)
 		ov = rule->ov;
-	} else {
+	else
 		at_overrides_unset(&ov);
-	}
 	err = parse_values(tb, &ov, info->extack);
 	if (err)
 		goto out_unlock;
