@@ -367,13 +367,16 @@ static u32 kill_matching(struct alttcp_net *an, const struct filter *f)
 	return killed;
 }
 
+static int fill_count(struct sk_buff *msg, void *arg)
+{
+	return nla_put_u32(msg, ALTTCP_A_COUNT, *(u32 *)arg);
+}
+
 int alttcp_conn_kill(struct sk_buff *skb, struct genl_info *info)
 {
 	struct alttcp_net *an = alttcp_net(genl_info_net(info));
-	struct sk_buff *reply;
 	struct filter f;
 	u32 killed;
-	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, ALTTCP_A_FILTER))
@@ -381,25 +384,15 @@ int alttcp_conn_kill(struct sk_buff *skb, struct genl_info *info)
 	err = parse_filter(info->attrs[ALTTCP_A_FILTER], &f, info->extack);
 	if (err)
 		return err;
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
 
 	alttcp_lock(an);
 	killed = kill_matching(an, &f);
 	alttcp_unlock(an);
 
 	if (!killed) {
-		nlmsg_free(reply);
 		NL_SET_ERR_MSG(info->extack, "no connection matches the filter");
 		return -ENOENT;
 	}
-	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
-				ALTTCP_CMD_KILL_CONN);
-	if (!hdr || nla_put_u32(reply, ALTTCP_A_COUNT, killed)) {
-		nlmsg_free(reply);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
+	return alttcp_genl_reply(info, ALTTCP_CMD_KILL_CONN, fill_count,
+				 &killed);
 }

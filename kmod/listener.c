@@ -234,38 +234,26 @@ static int put_rule(struct sk_buff *skb, struct listener_rule *r)
 	return 0;
 }
 
-int alttcp_listener_get(struct sk_buff *skb, struct genl_info *info)
+static int fill_rules(struct sk_buff *msg, void *arg)
 {
-	struct alttcp_net *an = alttcp_net(genl_info_net(info));
+	struct alttcp_net *an = arg;
 	struct listener_rule *r;
-	struct sk_buff *reply;
-	void *hdr;
 	int err = 0;
 
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
-				ALTTCP_CMD_GET_LISTENER);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
 	alttcp_lock(an);
 	list_for_each_entry(r, &an->listener_rules, node) {
-		err = put_rule(reply, r);
+		err = put_rule(msg, r);
 		if (err)
 			break;
 	}
 	alttcp_unlock(an);
-	if (err)
-		goto err_free;
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
-
-err_free:
-	nlmsg_free(reply);
 	return err;
+}
+
+int alttcp_listener_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return alttcp_genl_reply(info, ALTTCP_CMD_GET_LISTENER, fill_rules,
+				 alttcp_net(genl_info_net(info)));
 }
 
 void alttcp_listener_rules_free(struct alttcp_net *an)

@@ -94,35 +94,51 @@ err_cancel_nest:
 	return -EMSGSIZE;
 }
 
-static int alttcp_get_config(struct sk_buff *skb, struct genl_info *info)
+/*
+ * A doit's one reply: @fill puts the attributes.  Every GET and the kill
+ * answer this way.
+ */
+int alttcp_genl_reply(struct genl_info *info, u8 cmd,
+		      int (*fill)(struct sk_buff *msg, void *arg), void *arg)
 {
-	struct alttcp_net *an = alttcp_net(genl_info_net(info));
-	struct sk_buff *reply;
+	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
-				ALTTCP_CMD_GET_CONFIG);
+	hdr = genlmsg_put_reply(msg, info, &alttcp_genl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
-		goto err_free_reply;
+		goto err_free_msg;
 	}
+	err = fill(msg, arg);
+	if (err)
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int fill_config(struct sk_buff *msg, void *arg)
+{
+	struct alttcp_net *an = arg;
+	int err;
 
 	mutex_lock(&an->params_lock);
-	err = put_config(reply, &an->params);
+	err = put_config(msg, &an->params);
 	mutex_unlock(&an->params_lock);
-	if (err)
-		goto err_free_reply;
-
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
-
-err_free_reply:
-	nlmsg_free(reply);
 	return err;
+}
+
+static int alttcp_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return alttcp_genl_reply(info, ALTTCP_CMD_GET_CONFIG, fill_config,
+				 alttcp_net(genl_info_net(info)));
 }
 
 /*
@@ -250,37 +266,21 @@ static int put_stats(struct sk_buff *skb, const u64 *mib)
 	return 0;
 }
 
+static int fill_stats(struct sk_buff *msg, void *arg)
+{
+	return put_stats(msg, arg);
+}
+
 static int alttcp_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct alttcp_net *an = alttcp_net(genl_info_net(info));
 	u64 mib[AT_MIB_MAX];
-	struct sk_buff *reply;
-	void *hdr;
-	int err;
 
 	/* One snapshot: the counters move together under the lock. */
 	alttcp_lock(an);
 	memcpy(mib, an->ctx.mib, sizeof(mib));
 	alttcp_unlock(an);
-
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(reply, info, &alttcp_genl_family, 0,
-				ALTTCP_CMD_GET_STATS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free_reply;
-	}
-	err = put_stats(reply, mib);
-	if (err)
-		goto err_free_reply;
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
-
-err_free_reply:
-	nlmsg_free(reply);
-	return err;
+	return alttcp_genl_reply(info, ALTTCP_CMD_GET_STATS, fill_stats, mib);
 }
 
 static int alttcp_reset_stats(struct sk_buff *skb, struct genl_info *info)

@@ -9,6 +9,8 @@
 
 extern struct genl_family alttcp_genl_family;
 
+int alttcp_genl_reply(struct genl_info *info, u8 cmd,
+		      int (*fill)(struct sk_buff *msg, void *arg), void *arg);
 int alttcp_genl_register(void);
 void alttcp_genl_unregister(void);
 
