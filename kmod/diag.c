@@ -156,7 +156,9 @@ static int put_listener(struct sk_buff *skb, const struct at_conn_info *i)
 {
 	if (nla_put_u32(skb, ALTTCP_CONN_ACCEPT_QUEUE, i->rx_queue) ||
 	    nla_put_u32(skb, ALTTCP_CONN_ACCEPT_MAX, i->tx_queue) ||
-	    nla_put_u32(skb, ALTTCP_CONN_SYN_QUEUE, i->syn_queue))
+	    nla_put_u32(skb, ALTTCP_CONN_SYN_QUEUE, i->syn_queue) ||
+	    nla_put_u32(skb, ALTTCP_CONN_LISTEN_OVERFLOWS, i->listen_overflows) ||
+	    nla_put_u32(skb, ALTTCP_CONN_LISTEN_DROPS, i->listen_drops))
 		return -EMSGSIZE;
 	return 0;
 }

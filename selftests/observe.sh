@@ -159,6 +159,13 @@ t_listen_queues()
 	py_listen py3 $PORT 16
 	check_eq "listener, backlog 16 > somaxconn 4: Send-Q 4" \
 		"$(listen_row "$NS_S" $PORT)" "LISTEN 0 4 $ADDR_S:$PORT 0.0.0.0:*"
+	# six clients for four places: the listener counts its own overflows
+	cli_start cli3 alttcp -C 6 --hold 30000
+	net_wait 15 count_is 4 eval "ctl $NS_S -j conn show state listen sport $PORT | jq '.[0].recv_q'"
+	net_wait 10 eval "[ \"\$(ctl $NS_S -j conn show state listen sport $PORT | jq '.[0].listen_overflows')\" -ge 2 ]"
+	check_eq "listener, 6 clients for 4 places: its own overflows and drops (-j)" \
+		"$(ctl "$NS_S" -j conn show state listen sport $PORT | jq -c '.[0] | [.recv_q, (.listen_overflows >= 2), (.listen_drops >= 2)]')" \
+		'[4,true,true]'
 	ctl "$NS_S" config set somaxconn "$somax"
 
 	# third ACKs lost: the requests stay SYN-RECV, the accept queue empty

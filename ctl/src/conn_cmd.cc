@@ -67,7 +67,7 @@ void help(Context &ctx, const Args &)
 		   "synack.  For LISTEN rows Recv-Q/Send-Q are the accept queue and its limit.\n"
 		   "-e adds uid, ino and age; -i adds a line of rto:MS rtt:MS/MS mss rcvmss\n"
 		   "cwnd ssthresh (bytes) wscale:SND,RCV ts sack bytes_acked bytes_received\n"
-		   "segs_out segs_in snd_wnd rcv_wnd retrans:N/TOTAL, or synq for listeners.\n"
+		   "segs_out segs_in snd_wnd rcv_wnd retrans:N/TOTAL, or synq, overflows and drops for listeners.\n"
 		   "\n"
 		   "-j prints an array of objects: state (ESTABLISHED, SYN_SENT, SYN_RECV,\n"
 		   "FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN,\n"

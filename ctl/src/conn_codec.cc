@@ -52,6 +52,10 @@ Conn decode_conn(const Bytes &attrs)
 		case ALTTCP_CONN_ACCEPT_QUEUE: c.accept_queue = attr_u32(a, "accept queue"); break;
 		case ALTTCP_CONN_ACCEPT_MAX: c.accept_max = attr_u32(a, "accept max"); break;
 		case ALTTCP_CONN_SYN_QUEUE: c.syn_queue = attr_u32(a, "syn queue"); break;
+		case ALTTCP_CONN_LISTEN_OVERFLOWS:
+			c.listen_overflows = attr_u32(a, "listen overflows");
+			break;
+		case ALTTCP_CONN_LISTEN_DROPS: c.listen_drops = attr_u32(a, "listen drops"); break;
 		case ALTTCP_CONN_SND_WND: c.snd_wnd = attr_u32(a, "snd_wnd"); break;
 		case ALTTCP_CONN_RCV_WND: c.rcv_wnd = attr_u32(a, "rcv_wnd"); break;
 		default: break;  // ALTTCP_CONN_PAD, or newer than this tool

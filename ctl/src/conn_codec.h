@@ -35,6 +35,7 @@ struct Conn {
 	std::optional<uint32_t> uid;
 	std::optional<uint64_t> inode;
 	std::optional<uint32_t> accept_queue, accept_max, syn_queue;  // listeners
+	std::optional<uint32_t> listen_overflows, listen_drops;       // listeners
 };
 
 // Reads the ALTTCP_A_CONN nest.  Pad attributes and attributes this tool

@@ -144,6 +144,8 @@ std::vector<std::string> info_items(const Conn &c)
 		items.push_back("retrans:" + std::to_string(c.retransmits.value_or(0)) + "/" +
 				std::to_string(c.total_retrans.value_or(0)));
 	add(items, "synq", wide(c.syn_queue));
+	add(items, "overflows", wide(c.listen_overflows));
+	add(items, "drops", wide(c.listen_drops));
 	return items;
 }
 
@@ -287,6 +289,8 @@ void write_conns(Writer &w, const std::vector<Conn> &conns)
 		opt(w, "accept_queue", c.accept_queue);
 		opt(w, "accept_max", c.accept_max);
 		opt(w, "syn_queue", c.syn_queue);
+		opt(w, "listen_overflows", c.listen_overflows);
+		opt(w, "listen_drops", c.listen_drops);
 		w.end_object();
 	}
 	w.end_array();

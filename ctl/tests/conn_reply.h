@@ -39,6 +39,7 @@ inline Bytes listener_row(bool pad = true)
 	timer(m, ALTTCP_TIMER_NONE, 0);
 	m.u64(ALTTCP_CONN_AGE_MS, 65000, ALTTCP_CONN_PAD);
 	m.u32(ALTTCP_CONN_ACCEPT_QUEUE, 1).u32(ALTTCP_CONN_ACCEPT_MAX, 128).u32(ALTTCP_CONN_SYN_QUEUE, 2);
+	m.u32(ALTTCP_CONN_LISTEN_OVERFLOWS, 3).u32(ALTTCP_CONN_LISTEN_DROPS, 4);
 	owner(m, 0, 23456);
 	m.nest_end();
 	return m.bytes();

@@ -84,7 +84,7 @@ const char kTableE[] =
 const char kTableI[] =
 	"State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Timer\n"
 	"LISTEN     1       128     0.0.0.0:8080        0.0.0.0:*\n"
-	"\tsynq:2\n"
+	"\tsynq:2 overflows:3 drops:4\n"
 	"ESTAB      5       1448    10.0.1.1:8080       10.0.1.2:40000     timer:(on,200ms,2)\n"
 	"\trto:408 rtt:12.5/3 mss:1448 rcvmss:1448 cwnd:14480 wscale:7,9 ts sack bytes_acked:123456"
 	" bytes_received:7890 segs_out:60 segs_in:50 snd_wnd:65535 rcv_wnd:64240 retrans:2/3\n"
@@ -99,7 +99,7 @@ const char kJson[] =
 	"[{\"state\":\"LISTEN\",\"local_addr\":\"0.0.0.0\",\"local_port\":8080,"
 	"\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"recv_q\":1,\"send_q\":128,\"timer\":null,"
 	"\"age_ms\":65000,\"uid\":0,\"inode\":23456,\"accept_queue\":1,\"accept_max\":128,"
-	"\"syn_queue\":2},"
+	"\"syn_queue\":2,\"listen_overflows\":3,\"listen_drops\":4},"
 	"{\"state\":\"ESTABLISHED\",\"local_addr\":\"10.0.1.1\",\"local_port\":8080,"
 	"\"peer_addr\":\"10.0.1.2\",\"peer_port\":40000,\"recv_q\":5,\"send_q\":1448,"
 	"\"timer\":{\"kind\":\"retransmit\",\"expires_ms\":200,\"retransmits\":2},"
@@ -272,6 +272,8 @@ TEST(ConnDecode, ListenerRow)
 	EXPECT_EQ(c.accept_queue, 1u);
 	EXPECT_EQ(c.accept_max, 128u);
 	EXPECT_EQ(c.syn_queue, 2u);
+	EXPECT_EQ(c.listen_overflows, 3u);
+	EXPECT_EQ(c.listen_drops, 4u);
 	EXPECT_EQ(c.uid, 0u);
 	EXPECT_EQ(c.inode, 23456u);
 	EXPECT_FALSE(c.detailed);
@@ -509,7 +511,7 @@ TEST(ConnCli, OptionsPickTheFormat)
 	EXPECT_EQ(run_with(k, {"-j", "conn"}).out, kJson);
 	EXPECT_EQ(run_with(k, {"-jei", "conn"}).out, kJson);  // JSON has it all anyway
 	Result r = run_with(k, {"-ei", "conn"});
-	EXPECT_NE(r.out.find("age:65.000s\n\tsynq:2\n"), std::string::npos);
+	EXPECT_NE(r.out.find("age:65.000s\n\tsynq:2 overflows:3 drops:4\n"), std::string::npos);
 }
 
 TEST(ConnCli, InterruptedDumpIsRepeated)

@@ -295,6 +295,8 @@ struct at_conn_info {
 	at_u32 rx_queue;	/* bytes received not read (or accept queue) */
 	at_u32 tx_queue;	/* bytes queued not acked (or backlog) */
 	at_u32 syn_queue;	/* listener: request entries */
+	at_u32 listen_overflows; /* listener: accept queue was full */
+	at_u32 listen_drops;	/* listener: SYNs and ACKs dropped */
 	at_u32 retransmits;	/* consecutive timeouts */
 	at_u32 total_retrans;
 	at_u32 probes;

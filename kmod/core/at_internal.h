@@ -19,6 +19,18 @@ extern "C" {
 #define AT_DEC(ctx, id) \
 	__atomic_fetch_sub(&(ctx)->mib[AT_MIB_##id], 1, __ATOMIC_RELAXED)
 #define AT_ADD(ptr, v) __atomic_fetch_add((ptr), (v), __ATOMIC_RELAXED)
+
+/* A listener's overflows and drops count for the netns and for itself. */
+#define AT_LISTEN_OVERFLOW(l)					\
+	do {							\
+		AT_INC((l)->ctx, LISTEN_OVERFLOWS);		\
+		(l)->listen_overflows++;			\
+	} while (0)
+#define AT_LISTEN_DROP(l)					\
+	do {							\
+		AT_INC((l)->ctx, LISTEN_DROPS);			\
+		(l)->listen_drops++;				\
+	} while (0)
 #define AT_SUB(ptr, v) __atomic_fetch_sub((ptr), (v), __ATOMIC_RELAXED)
 
 #define AT_DEFAULT_MSS		536	/* RFC 9293: peer sent no MSS */
@@ -131,6 +143,8 @@ struct at_conn {
 	int backlog;
 	at_u32 syn_qlen;
 	at_u32 acc_len;
+	at_u32 listen_overflows;	/* this listener's share of the MIBs */
+	at_u32 listen_drops;
 	struct at_req *req_head;
 	struct at_conn *acc_head;
 	struct at_conn *acc_tail;

@@ -32,6 +32,8 @@ void at_conn_info(const struct at_conn *c, at_u64 now,
 		i->rx_queue = c->acc_len;
 		i->tx_queue = (at_u32)AT_MAX(c->backlog, 0);
 		i->syn_queue = c->syn_qlen;
+		i->listen_overflows = c->listen_overflows;
+		i->listen_drops = c->listen_drops;
 	} else {
 		i->rx_queue = c->rcv_ring.len;
 		i->tx_queue = c->snd_ring.len;

@@ -95,8 +95,8 @@ static void syn_input(struct at_conn *l, const struct at_seg *seg,
 	at_bool full = l->syn_qlen >= (at_u32)p->max_syn_backlog;
 
 	if (at_accept_queue_full(l)) {
-		AT_INC(l->ctx, LISTEN_OVERFLOWS);
-		AT_INC(l->ctx, LISTEN_DROPS);
+		AT_LISTEN_OVERFLOW(l);
+		AT_LISTEN_DROP(l);
 		return;
 	}
 	if (p->syncookies == 2 || (full && p->syncookies == 1)) {
@@ -104,7 +104,7 @@ static void syn_input(struct at_conn *l, const struct at_seg *seg,
 		return;
 	}
 	if (full) {
-		AT_INC(l->ctx, LISTEN_DROPS);
+		AT_LISTEN_DROP(l);
 		return;
 	}
 	at_req_queue(l, seg, now);
@@ -181,8 +181,8 @@ at_bool at_overflow_on_ack(struct at_conn *l, const struct at_seg *seg)
 {
 	if (!at_accept_queue_full(l))
 		return 0;
-	AT_INC(l->ctx, LISTEN_OVERFLOWS);
-	AT_INC(l->ctx, LISTEN_DROPS);
+	AT_LISTEN_OVERFLOW(l);
+	AT_LISTEN_DROP(l);
 	if (l->ctx->params->abort_on_overflow)
 		at_send_rst_reply(l->ctx, seg);
 	return 1;
@@ -226,7 +226,7 @@ static AT_NOINLINE void cookie_ack(struct at_conn *l, struct at_seg *seg,
 	}
 	c = at_child_create(l, seg, &r, now);
 	if (!c) {
-		AT_INC(ctx, LISTEN_DROPS);
+		AT_LISTEN_DROP(l);
 		return;
 	}
 	c->from_cookie = 1;

@@ -115,7 +115,7 @@ void at_req_queue(struct at_conn *l, const struct at_seg *seg, at_u64 now)
 
 	r = ctx->ops->alloc(ctx->glue, sizeof(*r), AT_ALLOC_REQ);
 	if (!r) {
-		AT_INC(ctx, LISTEN_DROPS);
+		AT_LISTEN_DROP(l);
 		return;
 	}
 	at_req_from_syn(r, l, seg, now);
@@ -165,7 +165,7 @@ void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
 	}
 	c = at_child_create(l, seg, r, now);
 	if (!c) {
-		AT_INC(l->ctx, LISTEN_DROPS);
+		AT_LISTEN_DROP(l);
 		return;
 	}
 	at_child_start(l, r, c, seg, now);

@@ -269,6 +269,8 @@ enum alttcp_conn_attr {
 	ALTTCP_CONN_SYN_QUEUE,		/* u32, listeners */
 	ALTTCP_CONN_SND_WND,		/* u32, bytes */
 	ALTTCP_CONN_RCV_WND,		/* u32, bytes */
+	ALTTCP_CONN_LISTEN_OVERFLOWS,	/* u32, listeners: accept queue full */
+	ALTTCP_CONN_LISTEN_DROPS,	/* u32, listeners: SYNs/ACKs dropped */
 	__ALTTCP_CONN_MAX
 };
 #define ALTTCP_CONN_MAX (__ALTTCP_CONN_MAX - 1)

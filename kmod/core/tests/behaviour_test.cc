@@ -352,6 +352,9 @@ TEST(Behaviour, B10_AcceptQueueFullDropsSynUntilAccept)
 	EXPECT_FALSE(c2->connected);
 	EXPECT_EQ(n.b.mib(AT_MIB_LISTEN_OVERFLOWS), 1u);
 	EXPECT_EQ(n.b.mib(AT_MIB_LISTEN_DROPS), 1u);
+	struct at_conn_info listener = n.srv->Info();	// its own share
+	EXPECT_EQ(listener.listen_overflows, 1u);
+	EXPECT_EQ(listener.listen_drops, 1u);
 	n.b.auto_accept = true;	// the application accepts
 	n.b.Pump(n.s.now);
 	ASSERT_TRUE(n.Run([&] { return n.b.NumAccepted() == 2; }, 5 * kSec));
