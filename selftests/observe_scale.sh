@@ -48,18 +48,23 @@ mem_avail() { awk '/^MemAvailable/ { print int($2 / 1024) " MiB" }' /proc/meminf
 # ("count" gives the view) or fails after 150 s
 up()
 {
-	local ns=$1 proto=$2 i n left=$PAIRS
+	local ns=$1 proto=$2 i left=$PAIRS
+	local -a n
 
+	# Every server binds before any client connects: the clients' ports
+	# come from the whole range, the servers' among them.
 	for ((i = 0; i < NPROC; i++)); do
-		n=$((left < PER ? left : PER))
-		left=$((left - n))
+		n[i]=$((left < PER ? left : PER))
+		left=$((left - n[i]))
 		"$ALTTCP_CONNECT" -N "$ns" -P "$proto" -l 127.0.0.1 -p $((7000 + i)) \
-			-n "$n" --nonblock --backlog 4096 --hold 300000 -t 170 \
+			-n "${n[i]}" --nonblock --backlog 4096 --hold 300000 -t 170 \
 			>"$OUT/$proto-srv-$i" 2>&1 &
 		pids+=($!)
 		wait_for 20 grep -q '^listening' "$OUT/$proto-srv-$i" || return 1
+	done
+	for ((i = 0; i < NPROC; i++)); do
 		"$ALTTCP_CONNECT" -N "$ns" -P "$proto" -c 127.0.0.1 -p $((7000 + i)) \
-			-C "$n" --nonblock --hold 300000 -t 170 \
+			-C "${n[i]}" --nonblock --hold 300000 -t 170 \
 			>"$OUT/$proto-cli-$i" 2>&1 &
 		pids+=($!)
 	done
