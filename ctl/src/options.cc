@@ -30,24 +30,10 @@ std::string take_netns(const std::vector<std::string> &args, std::size_t &i,
 	return args[++i];
 }
 
-// --name, --name=value and unique prefixes of name, as getopt_long allows.
 void parse_long(Options &o, const std::vector<std::string> &args, std::size_t &i)
 {
-	std::string word = args[i].substr(2);
-	std::string value;
-	bool has_value = false;
-	auto eq = word.find('=');
-	if (eq != std::string::npos) {
-		value = word.substr(eq + 1);
-		word.resize(eq);
-		has_value = true;
-	}
-	std::string name;
-	try {
-		name = kLongOptions[match_prefix(word, kLongOptions, "option")];
-	} catch (const UsageError &) {
-		throw UsageError("unknown option \"" + args[i] + "\"");
-	}
+	auto [name, value, has_value] = match_long_option(args[i], kLongOptions);
+
 	if (name == "netns") {
 		if (has_value && value.empty())
 			throw UsageError("option --netns needs a namespace NAME");
@@ -76,6 +62,26 @@ void parse_short(Options &o, const std::vector<std::string> &args, std::size_t &
 }
 
 }  // namespace
+
+LongOption match_long_option(const std::string &arg, const std::vector<std::string> &names,
+			     const std::string &object)
+{
+	LongOption opt;
+	std::string word = arg.substr(2);
+	auto eq = word.find('=');
+
+	if (eq != std::string::npos) {
+		opt.value = word.substr(eq + 1);
+		word.resize(eq);
+		opt.has_value = true;
+	}
+	try {
+		opt.name = names[match_prefix(word, names, "option")];
+	} catch (const UsageError &) {
+		throw UsageError("unknown option \"" + arg + "\"", object);
+	}
+	return opt;
+}
 
 ParsedCommandLine parse_options(const std::vector<std::string> &args)
 {

@@ -24,4 +24,15 @@ struct ParsedCommandLine {
 // Pure: no I/O.  Throws UsageError.
 ParsedCommandLine parse_options(const std::vector<std::string> &args);
 
+// One --name or --name=value word, name matched as getopt_long does (a
+// unique prefix will do).  Throws UsageError("unknown option ...") with
+// `object`'s help hint.
+struct LongOption {
+	std::string name;
+	std::string value;
+	bool has_value = false;
+};
+LongOption match_long_option(const std::string &arg, const std::vector<std::string> &names,
+			     const std::string &object = "");
+
 }  // namespace alttcpctl

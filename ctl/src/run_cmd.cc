@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "netns.h"
+#include "options.h"
 
 namespace alttcpctl {
 
@@ -36,21 +37,8 @@ std::string take_value(const Args &args, std::size_t &i, const std::string &spel
 
 void parse_long(RunArgs &ra, const Args &args, std::size_t &i)
 {
-	std::string word = args[i].substr(2);
-	std::string value;
-	bool has_value = false;
-	auto eq = word.find('=');
-	if (eq != std::string::npos) {
-		value = word.substr(eq + 1);
-		word.resize(eq);
-		has_value = true;
-	}
-	std::string name;
-	try {
-		name = kRunLongOptions[match_prefix(word, kRunLongOptions, "option")];
-	} catch (const UsageError &) {
-		throw UsageError("unknown option \"" + args[i] + "\"", "run");
-	}
+	auto [name, value, has_value] = match_long_option(args[i], kRunLongOptions, "run");
+
 	if (name == "netns") {
 		if (has_value && value.empty())
 			throw UsageError("option --netns needs a namespace NAME", "run");
