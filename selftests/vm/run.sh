@@ -418,6 +418,19 @@ if ((missing > 0)); then
 fi
 ((failed == 0)) || fail=1
 
+# The console interleaves every test and the kernel log; repeat each
+# failed subtest with its diagnostics last, where a CI log's tail shows it.
+if ((failed > 0)); then
+	for t in "${tests[@]}"; do
+		log=$outdir/${t//\//_}.log
+		[[ -f $log ]] || continue
+		awk -v t="$t" '
+			/^not ok / { show = 1; print "vm: " t ": " $0; next }
+			show && /^#/ { print "vm: " t ":   " $0; next }
+			{ show = 0 }' "$log" >&2
+	done
+fi
+
 boot=$(sed -n 's/.*ALTTCP-VM-FIRST-TEST uptime=\([0-9.]*\).*/\1/p' "$console" | head -n1)
 note "wall time $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')s," \
 	"guest boot to first test ${boot:-?}s; logs in $outdir"
