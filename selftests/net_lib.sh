@@ -914,9 +914,22 @@ job_replay()
 }
 
 # net_end: tap_end, but a script that ran no test at all has failed.
+# backlog_drops: packets the kernel dropped because a CPU's input backlog
+# (netdev_max_backlog) was full, which veth traffic bursts can do under TCG:
+# the usual cause of an unexpected retransmission in these tests.
+backlog_drops()
+{
+	local sum=0 d
+
+	while read -r _ d _; do
+		sum=$((sum + 16#$d))
+	done </proc/net/softnet_stat
+	echo "$sum"
+}
+
 net_end()
 {
 	[ "$tap_count" -gt 0 ] || tap_not_ok "the script ran no test at all"
-	echo "# ${0##*/}: ${SECONDS} s"
+	echo "# ${0##*/}: ${SECONDS} s, $(backlog_drops) packets dropped by full CPU backlogs since boot"
 	tap_end
 }

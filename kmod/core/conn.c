@@ -92,8 +92,10 @@ void at_conn_done(struct at_conn *c, enum at_reason reason, int err)
 {
 	int old = c->state;
 
-	/* As Linux's EstabResets: ESTABLISHED or CLOSE_WAIT straight to
-	 * CLOSED, whoever reset it (a received RST, an abort of ours). */
+	/*
+	 * As Linux's EstabResets: ESTABLISHED or CLOSE_WAIT straight to
+	 * CLOSED, whoever reset it (a received RST, an abort of ours).
+	 */
 	if (old == AT_ESTABLISHED || old == AT_CLOSE_WAIT)
 		AT_INC(c->ctx, ESTAB_RESETS);
 	if (err)
