@@ -425,16 +425,21 @@ knob_set()
 # tcp_socks NS PORT [STATE]: Linux TCP sockets of NS with PORT at either
 # end, from /proc/PID/net/tcp: one "STATE TIMER_CS" per line, STATE as ss
 # names it (time-wait, last-ack...), TIMER_CS the timer in 1/100 s.
-# Request sockets (NEW_SYN_RECV) show as syn-recv.
+# Request sockets (NEW_SYN_RECV) show as syn-recv.  The file is read in
+# chunks while other connections come and go, so a socket can be listed
+# twice: each 4-tuple counts once.
 TCP_STATES=(unknown established syn-sent syn-recv fin-wait-1 fin-wait-2
 	    time-wait close close-wait last-ack listening closing)
 tcp_socks()
 {
 	local pid=${NS_PID[$1]:-} want=$2 sl la ra st txrx tmr rest lp rp
+	local -A seen=()
 
 	[ -n "$pid" ] || return 1
 	while read -r sl la ra st txrx tmr rest; do
 		[ "$sl" == "sl" ] && continue
+		[ -n "${seen[$la$ra]:-}" ] && continue
+		seen[$la$ra]=1
 		lp=$((16#${la#*:}))
 		rp=$((16#${ra#*:}))
 		[ "$lp" == "$want" ] || [ "$rp" == "$want" ] || continue
