@@ -320,8 +320,15 @@ int alttcp_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		return err;
 
 	alttcp_lock(an);
-	/* Never 0: genl_dump_check_consistent() takes 0 as "not tracked". */
-	cb->seq = an->gen | 1U << 31;
+	/*
+	 * The generation this part of the dump reads (never 0, which
+	 * genl_dump_check_consistent() takes as "not tracked").  The last
+	 * call, which finds nothing left and only ends the dump, keeps the
+	 * one before: a dump read in one lock hold is whole, whatever
+	 * changed after it.
+	 */
+	if (cb->args[CUR_PHASE] != 2)
+		cb->seq = an->gen | 1U << 31;
 	if (cb->args[CUR_PHASE] == 0) {
 		if (dump_listeners(skb, cb, an, &f, alttcp_now()))
 			goto out_unlock;

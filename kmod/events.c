@@ -55,6 +55,20 @@ static int fill_event(struct sk_buff *skb, const struct at_event *ev)
 	return 0;
 }
 
+/*
+ * Exactly what fill_event() puts: a monitor's receive buffer is charged
+ * per skb, so page-sized ones would let a burst of events (a listener's
+ * children expiring together) overflow it many times sooner.
+ */
+static size_t event_size(void)
+{
+	return nla_total_size(0) +			/* ALTTCP_A_EVENT */
+	       2 * nla_total_size(sizeof(u8)) +		/* states */
+	       3 * nla_total_size(sizeof(u16)) +	/* reason, ports */
+	       2 * nla_total_size(sizeof(__be32)) +	/* addresses */
+	       nla_total_size_64bit(sizeof(u64));	/* time */
+}
+
 void alttcp_event_notify(struct alttcp_net *an, const struct at_event *ev)
 {
 	struct sk_buff *skb;
@@ -66,7 +80,7 @@ void alttcp_event_notify(struct alttcp_net *an, const struct at_event *ev)
 				ALTTCP_MCGRP_EVENTS_ID))
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(event_size(), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &alttcp_genl_family, 0, ALTTCP_CMD_EVENT);

@@ -136,7 +136,12 @@ static unsigned int alttcp_local_in(void *priv, struct sk_buff *skb,
 
 	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
-	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
+	/*
+	 * The ports say whose segment it is; one of ours cut short of a
+	 * whole header is then dropped and counted by validate().
+	 */
+	if (!pskb_may_pull(skb, ip_hdrlen(skb) +
+				offsetofend(struct tcphdr, dest)))
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);
 	th = tcp_hdr(skb);

@@ -183,9 +183,14 @@ void NlTransport::join_group(uint32_t group)
 {
 	if (int rc = nl_socket_add_membership(sk_.get(), static_cast<int>(group)); rc < 0)
 		fail("cannot join multicast group", rc);
-	// Room for bursts (a listener closing with many children); best effort,
-	// ENOBUFS is reported when it still overflows.
-	(void)nl_socket_set_buffer_size(sk_.get(), 4 << 20, 0);
+	// Room for bursts (a listener closing with many children), as much as
+	// `ip monitor` takes.  Beyond net.core.rmem_max only with CAP_NET_ADMIN
+	// (SO_RCVBUFFORCE); otherwise up to rmem_max.  Best effort: ENOBUFS
+	// is reported when it still overflows.
+	int size = 4 << 20;
+	if (setsockopt(nl_socket_get_fd(sk_.get()), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)) < 0)
+		(void)nl_socket_set_buffer_size(sk_.get(), size, 0);
 }
 
 Notifications NlTransport::wait_notifications(int stop_fd)

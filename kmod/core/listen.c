@@ -248,7 +248,8 @@ void at_listen_input(struct at_conn *l, struct at_seg *seg, at_u64 now)
 			cookie_ack(l, seg, now);
 		return;
 	}
-	if (seg->flags & AT_SYN)
+	/* SYN+FIN is no way to open a connection: Linux drops it too. */
+	if ((seg->flags & (AT_SYN | AT_FIN)) == AT_SYN)
 		syn_input(l, seg, now);
 }
 

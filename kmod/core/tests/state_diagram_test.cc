@@ -336,6 +336,28 @@ TEST(Security, Rfc5961_SynInEstablishedGetsChallengeAck)
 	EXPECT_EQ(n.a.mib(AT_MIB_CHALLENGE_ACKS), 1u);
 }
 
+// RFC 9293 would queue the FIN of a SYN+FIN for later; Linux drops the
+// segment in LISTEN (a scanner's probe, no way to open), and so do we.
+TEST(Security, Listen_SynFinIsDroppedLikeLinux)
+{
+	Net n;
+	n.Listen();
+	at_out sf{};
+	sf.tuple = {A, B, 40000, kPort};
+	sf.seq = 1000;
+	sf.flags = AT_SYN | AT_FIN;
+	sf.window = 1000;
+	n.s.Send(A, B, &sf);
+	n.s.RunFor(10 * kMs);
+	EXPECT_TRUE(n.From(B).empty());
+	EXPECT_TRUE(n.b.reqs.empty());
+	sf.flags = AT_SYN;	// the same SYN without the FIN is answered
+	n.s.Send(A, B, &sf);
+	n.s.RunFor(10 * kMs);
+	ASSERT_EQ(n.From(B).size(), 1u);
+	EXPECT_TRUE(n.From(B)[0].SynAck());
+}
+
 TEST(Security, Rfc5961_ChallengeAcksAreRateLimitedPerCtx)
 {
 	Net n;
