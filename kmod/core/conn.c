@@ -124,8 +124,9 @@ void at_conn_init_mss(struct at_conn *c)
 {
 	at_u32 mss = AT_MIN(c->peer_mss, c->adv_mss);
 
+	/* A peer's MSS may be smaller than the timestamp option itself. */
 	if (c->ts_ok)
-		mss -= AT_TS_OPT_LEN;
+		mss = mss > AT_TS_OPT_LEN ? mss - AT_TS_OPT_LEN : 0;
 	c->snd_mss = AT_MAX(mss, 64U);
 }
 

@@ -216,6 +216,11 @@ static at_bool ack_input(struct at_conn *c, struct at_seg *seg, at_u64 now)
 		at_send_challenge_ack(c, now);
 		return 0;
 	}
+	/*
+	 * Only now, as Linux's tcp_ack(): a dropped segment must not move
+	 * TS.Recent, or one forged TSval would make PAWS drop the peer.
+	 */
+	update_ts_recent(c, seg, now);
 	at_ack_received(c, seg, now);
 	if (c->fin_sent && c->fin_acked && !c->dead)
 		fin_acked(c, now);
@@ -278,7 +283,6 @@ void at_conn_input_sync(struct at_conn *c, struct at_seg *seg, at_u64 now)
 	}
 	if (!(seg->flags & AT_ACK))
 		return;
-	update_ts_recent(c, seg, now);
 	if (!ack_input(c, seg, now))
 		return;
 	if (wants_data(c) && (seg->len || (seg->flags & AT_FIN))) {

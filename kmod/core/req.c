@@ -135,6 +135,39 @@ void at_req_queue(struct at_conn *l, const struct at_seg *seg, at_u64 now)
 	at_req_send_synack(r, 0, now);
 }
 
+/*
+ * As Linux's tcp_check_req(): the ACK must pass the same PAWS and window
+ * checks the child would make, or the child would drop it and be left in
+ * SYN_RECV with no timer and off the accept queue.
+ */
+static at_bool req_acceptable(const struct at_req *r, const struct at_seg *seg)
+{
+	at_u32 wnd = at_listener_window(r->listener);
+	at_u32 start = r->irs + 1;
+	at_u32 len = seg->len + !!(seg->flags & AT_FIN);
+
+	if (r->ts_ok && (seg->opt.present & AT_OPT_TS) &&
+	    (at_s32)(r->ts_recent - seg->opt.tsval) > AT_PAWS_WINDOW) {
+		AT_INC(r->listener->ctx, PAWS_REJECTED);
+		return 0;
+	}
+	if (seg->seq - start < wnd)
+		return 1;
+	return len && seg->seq + len - 1 - start < wnd;
+}
+
+/* RFC 9293 3.10.7.4: an unacceptable segment is answered with an ACK. */
+static void req_send_ack(struct at_req *r, at_u64 now)
+{
+	struct at_out out;
+
+	at_synack_build(r, &out, now);
+	out.seq = r->iss + 1;
+	out.flags = AT_ACK;
+	out.opt.present &= AT_OPT_TS;
+	at_emit(r->listener->ctx, &out);
+}
+
 void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
 {
 	struct at_conn *l = r->listener;
@@ -156,6 +189,10 @@ void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
 		return;
 	if (seg->ack != r->iss + 1 || (seg->flags & AT_SYN)) {
 		at_send_rst_reply(l->ctx, seg);
+		return;
+	}
+	if (!req_acceptable(r, seg)) {
+		req_send_ack(r, now);
 		return;
 	}
 	if (at_overflow_on_ack(l, seg)) {
