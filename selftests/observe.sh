@@ -555,11 +555,13 @@ t_listener_rule()
 		"$(ctl "$NS_S" -j listener show | jq -c .)" \
 		"[{\"port\":$p1,\"addr\":\"0.0.0.0\",\"synack_retries\":1}]"
 	LISTENER_JSON=$(ctl "$NS_S" -j listener show)
+	# p1: SYN-ACK at 0 and 1 s, dead at 3 s; p2: 0, 1, 3 s (then 7 s).
+	# p2's client starts once p1 has its request, so p2's outlives it.
 	for PORT in $p1 $p2; do
 		cli_start "cli8_$PORT" tcp --hold 8000 -t 15
+		net_wait 3 count_is 1 jlen "$NS_S" state syn-recv sport $PORT
 	done
-	# p1: SYN-ACK at 0 and 1 s, dead at 3 s; p2: 0, 1, 3 s (then 7 s)
-	nap 5
+	net_wait 10 count_is 0 jlen "$NS_S" state syn-recv sport $p1
 	check_eq "synack_retries 1 on $p1: its request is gone, $p2's is not" \
 		"$(jlen "$NS_S" state syn-recv sport $p1) $(jlen "$NS_S" state syn-recv sport $p2)" "0 1"
 	PORT=$p1

@@ -27,6 +27,11 @@ ip -n "$S" route add 10.99.0.0/16 via 10.0.8.1
 
 nsctl() { "$ALTTCPCTL" -n "$S" "$@"; }
 stat_of() { nsctl -j stats | jq -r ".$1"; }
+# the listener's SYN queue is full: it answers with cookies or drops
+queue_full()
+{
+	[ "$(nsctl -j stats | jq '.SyncookiesSent + .ListenDrops')" -gt 0 ]
+}
 
 # flood SYNCOOKIES PORT: a listener with a small queue under 2000 SYNs
 # (1000/s), and three legitimate clients connecting in the middle of it.
@@ -43,7 +48,8 @@ flood()
 	ip netns exec "$C" "$SYNFLOOD" -d 10.0.8.2 -p "$port" \
 		-s 10.99.0.0/16 -n 2000 -r 1000 > "$OUT/flood-$port" 2>&1 &
 	pids+=($!)
-	sleep 0.5
+	# the clients come once the SYN queue is full, however late the flood
+	wait_for 10 queue_full || return 1
 	for i in tcp alttcp tcp; do
 		"$ALTTCP_CONNECT" -N "$C" -P "$i" -c 10.0.8.2 -p "$port" \
 			-s 10K --syncnt 2 -t 20 > "$OUT/client-$port-$i-$RANDOM" 2>&1 ||

@@ -53,9 +53,9 @@ pids+=($!)
 wait_for 10 grep -q listening "$OUT/synack-server"
 ip netns exec "$S" tcpdump -i tm-s -nn -tt --immediate-mode -w "$OUT/synack.pcap" \
 	'tcp src port 7501 and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)' \
-	2>/dev/null &
+	2>"$OUT/synack.tcpdump" &
 pids+=($!)
-sleep 1
+wait_for 10 grep -q "listening on" "$OUT/synack.tcpdump"
 ip netns exec "$C" "$SYNFLOOD" -d 10.0.11.2 -p 7501 -s 10.99.0.0/16 -n 1 -r 1 >/dev/null
 check_cmd "synack_retries=2: the half-open entry is listed" \
 	wait_for 5 has_entries "$S" state syn-recv sport 7501
