@@ -47,8 +47,8 @@ static u32 buf_size(struct sock *sk, int val, u32 def, int userlock)
 	return clamp_t(u32, val, ALTTCP_BUF_MIN, ALTTCP_BUF_MAX);
 }
 
-static void conn_cfg(struct alttcp_sock *as, u16 mtu, struct at_conn_cfg *cfg,
-		     __be32 daddr)
+static void conn_cfg(struct alttcp_sock *as, u16 mtu, u32 gso_max,
+		     struct at_conn_cfg *cfg, __be32 daddr)
 {
 	struct sock *sk = &as->inet.sk;
 
@@ -60,6 +60,7 @@ static void conn_cfg(struct alttcp_sock *as, u16 mtu, struct at_conn_cfg *cfg,
 	if (as->user_mss)
 		mtu = min_t(u32, mtu, as->user_mss + 40);
 	cfg->mtu = mtu;
+	cfg->gso_max = gso_max;
 	cfg->loopback = ipv4_is_loopback(daddr);
 }
 
@@ -215,7 +216,8 @@ static int listen_locked(struct alttcp_sock *as, int backlog)
 	if (!as->conn) {
 		t.laddr = alttcp_addr(as->inet.inet_rcv_saddr);
 		t.lport = as->bind->port;
-		conn_cfg(as, ALTTCP_LISTEN_MTU, &cfg, 0);
+		conn_cfg(as, ALTTCP_LISTEN_MTU, alttcp_gso_max_default(), &cfg,
+			 0);
 		as->conn = at_conn_new(&as->an->ctx, &t, &cfg, as);
 		if (!as->conn)
 			return -ENOMEM;
@@ -258,10 +260,12 @@ static int connect_locked(struct alttcp_sock *as, const struct sockaddr_in *sin)
 	struct at_tuple t = {};
 	u64 now = alttcp_now();
 	__be32 saddr = as->inet.inet_saddr;
+	u32 gso_max;
 	u16 mtu;
 	int err;
 
-	err = alttcp_route_mtu(an, sin->sin_addr.s_addr, &saddr, &mtu);
+	err = alttcp_route_mtu(an, sin->sin_addr.s_addr, &saddr, &mtu,
+			       &gso_max);
 	if (err)
 		return err;
 	t.laddr = alttcp_addr(saddr);
@@ -277,7 +281,7 @@ static int connect_locked(struct alttcp_sock *as, const struct sockaddr_in *sin)
 			return err;
 	}
 
-	conn_cfg(as, mtu, &cfg, sin->sin_addr.s_addr);
+	conn_cfg(as, mtu, gso_max, &cfg, sin->sin_addr.s_addr);
 	as->conn = at_conn_new(&an->ctx, &t, &cfg, as);
 	if (!as->conn)
 		return -ENOMEM;

@@ -184,7 +184,15 @@ struct at_seg {
 	at_u32 isn_hint;
 };
 
-/* A segment to send: header fields plus up to two payload pieces. */
+/*
+ * A segment to send: header fields plus up to two payload pieces.
+ *
+ * seg_size != 0 makes it a GSO super-segment of new data (never with SYN or
+ * RST, never a retransmission): the payload is a whole multiple of seg_size
+ * and stands for len / seg_size wire segments of seg_size bytes each, with
+ * consecutive sequence numbers and the same header and options; PSH and FIN
+ * belong on the last one only, as the kernel's tcp_gso_segment() does.
+ */
 struct at_out {
 	struct at_tuple tuple;	/* local = source */
 	at_u32 seq;
@@ -195,6 +203,7 @@ struct at_out {
 	const at_u8 *data[2];
 	at_u32 len[2];
 	at_bool retransmit;
+	at_u32 seg_size;	/* GSO: payload per wire segment; 0 = one */
 	void *conn_glue;	/* glue pointer of the connection, if any */
 };
 
@@ -274,6 +283,11 @@ struct at_conn_cfg {
 	at_u32 rcvbuf;		/* bytes of receive ring */
 	at_u16 mtu;		/* route MTU: clamps our MSS */
 	at_bool loopback;	/* for tw_reuse = 2 */
+	/*
+	 * Largest payload of one GSO super-segment (struct at_out.seg_size)
+	 * the glue can send on this route; below two MSS, or 0: no GSO.
+	 */
+	at_u32 gso_max;
 };
 
 enum at_timer_kind {

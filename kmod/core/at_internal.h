@@ -118,6 +118,7 @@ struct at_conn {
 	at_u32 ssthresh;
 	at_u32 recover;
 	at_u32 dupacks;
+	at_u32 ca_acked;	/* congestion avoidance: bytes toward +1 MSS */
 
 	/* RTT and RTO (RFC 6298), microseconds */
 	at_u32 srtt;
@@ -249,6 +250,7 @@ at_u32 at_ts_now(at_u64 now, at_u32 off);
 void at_schedule_ack(struct at_conn *c, at_u64 now);
 at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 		       at_bool retrans, at_u64 now);
+at_u32 at_out_segs(const struct at_out *out);
 
 /* options.c */
 at_u32 at_opts_len(const struct at_opts *o);

@@ -14,6 +14,7 @@ static void enter_recovery(struct at_conn *c, at_u64 now)
 	c->ssthresh = AT_MAX(flight / 2, 2 * c->snd_mss);
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
+	c->ca_acked = 0;
 	c->rtx_next = c->snd_una;
 	if (c->sack_ok) {
 		c->cwnd = c->ssthresh;
@@ -40,6 +41,8 @@ void at_cc_dupack(struct at_conn *c, at_u64 now)
 
 void at_cc_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
 {
+	at_u32 grow, steps;
+
 	if (c->in_recovery) {
 		if (at_seq_ge(c->snd_una, c->recover)) {
 			c->in_recovery = 0;
@@ -57,8 +60,26 @@ void at_cc_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
 	/* Drag recover along so the RFC 6582 test survives sequence wrap. */
 	if (at_seq_lt(c->recover, c->snd_una))
 		c->recover = c->snd_una;
-	if (c->cwnd < c->ssthresh)
-		c->cwnd += AT_MIN(acked, c->snd_mss);
-	else
-		c->cwnd += AT_MAX(c->snd_mss * c->snd_mss / c->cwnd, 1U);
+	/*
+	 * Appropriate byte counting (RFC 3465), as Linux's tcp_slow_start()
+	 * and tcp_cong_avoid_ai(): growth follows the bytes an ACK covers,
+	 * not the number of ACKs.  A receiver of GSO super-segments ACKs
+	 * each once, and one MSS per ACK would then crawl; delayed ACKs
+	 * halved it even without GSO.  Slow start takes all of acked up to
+	 * ssthresh (Linux sets no L limit either); what is left over counts
+	 * toward congestion avoidance: one MSS per cwnd bytes acked.
+	 */
+	if (c->cwnd < c->ssthresh) {
+		grow = AT_MIN(acked, c->ssthresh - c->cwnd);
+		c->cwnd += grow;
+		acked -= grow;
+		if (!acked)
+			return;
+	}
+	c->ca_acked += acked;
+	if (c->ca_acked >= c->cwnd) {
+		steps = c->ca_acked / c->cwnd;
+		c->ca_acked -= steps * c->cwnd;
+		c->cwnd += steps * c->snd_mss;
+	}
 }

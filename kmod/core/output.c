@@ -32,9 +32,20 @@ at_u16 at_rcv_window(struct at_conn *c, at_bool syn)
 	return (at_u16)w;
 }
 
+/* Wire segments an output stands for: a GSO super-segment is several. */
+at_u32 at_out_segs(const struct at_out *out)
+{
+	at_u32 len = out->len[0] + out->len[1];
+
+	if (!out->seg_size || len <= out->seg_size)
+		return 1;
+	return (len + out->seg_size - 1) / out->seg_size;
+}
+
 void at_emit(struct at_ctx *ctx, struct at_out *out)
 {
-	AT_INC(ctx, OUT_SEGS);
+	/* OutSegs counts wire segments, as Linux's does with TSO/GSO. */
+	AT_ADD(&ctx->mib[AT_MIB_OUT_SEGS], at_out_segs(out));
 	if (out->flags & AT_RST)
 		AT_INC(ctx, OUT_RSTS);
 	ctx->ops->emit(ctx->glue, out);
@@ -104,7 +115,7 @@ void at_emit_conn(struct at_conn *c, struct at_out *out, at_u64 now)
 		c->rcv_unacked = 0;
 		c->quick_ack = 0;
 	}
-	c->segs_out++;
+	c->segs_out += at_out_segs(out);
 	at_emit(c->ctx, out);
 }
 
@@ -185,10 +196,12 @@ static void count_retransmit(struct at_conn *c, const struct at_out *out)
 
 /*
  * Send the segment starting at seq with at most max payload bytes (FIN
- * added when it fits); returns the sequence space it used.
+ * added when it fits); returns the sequence space it used.  seg_size != 0
+ * makes it one GSO super-segment of max / seg_size segments (see struct
+ * at_out): max is then a whole multiple of seg_size, and the caller's.
  */
-at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
-		       at_bool retrans, at_u64 now)
+static at_u32 send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
+			   at_u32 seg_size, at_bool retrans, at_u64 now)
 {
 	at_u32 data_end = at_fin_seq(c);
 	at_u32 off = seq - c->snd_buf_seq;
@@ -209,6 +222,8 @@ at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	if (!len && !(out.flags & AT_FIN))
 		return 0;
 	out.retransmit = retrans;
+	if (len > seg_size)
+		out.seg_size = seg_size;
 	if (retrans)
 		count_retransmit(c, &out);
 	/* Karn: an ACK covering a resent byte cannot time the original. */
@@ -221,6 +236,12 @@ at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	c->snd_max = at_seq_max(c->snd_max, seq + len + !!(out.flags & AT_FIN));
 	at_emit_conn(c, &out, now);
 	return len + !!(out.flags & AT_FIN);
+}
+
+at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
+		       at_bool retrans, at_u64 now)
+{
+	return send_segment(c, seq, max, 0, retrans, now);
 }
 
 void at_send_rst_conn(struct at_conn *c, at_u64 now)
@@ -343,6 +364,21 @@ static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail)
 	return !c->nodelay && !c->shut_wr;
 }
 
+/*
+ * Payload of a GSO super-segment of new data within room bytes: the largest
+ * whole number of MSS-sized segments, at least two, the route allows; 0
+ * when GSO is off or does not pay.  The sub-MSS rest is left to the next
+ * round of at_output(), so Nagle and SWS avoidance judge it as before.
+ */
+static at_u32 gso_len(const struct at_conn *c, at_u32 room)
+{
+	at_u32 max = AT_MIN(room, c->cfg.gso_max);
+
+	if (max < 2 * c->snd_mss)
+		return 0;
+	return max - max % c->snd_mss;
+}
+
 static at_bool retransmit_hole(struct at_conn *c, at_u64 now)
 {
 	at_u32 start, len;
@@ -367,7 +403,8 @@ static void arm_persist(struct at_conn *c, at_u64 now)
 /* Send what the windows, Nagle and the FIN allow. */
 void at_output(struct at_conn *c, at_u64 now)
 {
-	at_u32 data_end, avail, len, used, sacked_end;
+	at_u32 data_end, avail, wnd, len, used, sacked_end, seg_size, big;
+	at_bool retrans;
 
 	if (!can_send_data(c))
 		return;
@@ -385,7 +422,8 @@ void at_output(struct at_conn *c, at_u64 now)
 			data_end - c->snd_nxt : 0;
 		if (!avail && !(c->shut_wr && c->snd_nxt == data_end))
 			break;
-		len = AT_MIN(AT_MIN(avail, c->snd_mss), usable_window(c));
+		wnd = usable_window(c);
+		len = AT_MIN(AT_MIN(avail, c->snd_mss), wnd);
 		if (avail && (!len || hold_small(c, len, avail))) {
 			/*
 			 * Stuck on the peer's window with nothing in flight:
@@ -395,8 +433,22 @@ void at_output(struct at_conn *c, at_u64 now)
 				arm_persist(c, now);
 			break;
 		}
-		used = at_send_segment(c, c->snd_nxt, len,
-				       at_seq_lt(c->snd_nxt, c->snd_max), now);
+		/*
+		 * Only new data goes out in GSO super-segments: resends
+		 * (go-back-N below snd_max, SACK holes above) stay one MSS
+		 * each, so Karn, the retransmit counters and the loss
+		 * recovery see the segments they always did.
+		 */
+		retrans = at_seq_lt(c->snd_nxt, c->snd_max);
+		seg_size = 0;
+		if (!retrans && len == c->snd_mss) {
+			big = gso_len(c, AT_MIN(avail, wnd));
+			if (big) {
+				len = big;
+				seg_size = c->snd_mss;
+			}
+		}
+		used = send_segment(c, c->snd_nxt, len, seg_size, retrans, now);
 		if (!used)
 			break;
 		if (!c->rtt_pending && at_seq_ge(c->snd_nxt, c->snd_max)) {

@@ -237,6 +237,7 @@ static void loss_window(struct at_conn *c)
 {
 	c->ssthresh = AT_MAX(at_in_flight(c) / 2, 2 * c->snd_mss);
 	c->cwnd = c->snd_mss;
+	c->ca_acked = 0;
 	c->in_recovery = 0;
 	c->dupacks = 0;
 	c->recover = c->snd_max;

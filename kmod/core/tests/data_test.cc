@@ -22,6 +22,8 @@ struct Opts {
 	uint64_t bw = 100000000;
 	uint64_t limit = 3600 * kSec;
 	uint64_t reorder_extra = 0;	// 0: the simulator's default
+	uint32_t gso = 0;		// at_conn_cfg.gso_max of both hosts
+	bool keep_caps = false;		// return the capture in Result
 };
 
 struct Result {
@@ -30,6 +32,10 @@ struct Result {
 	uint64_t took = 0;
 	uint64_t retrans = 0;
 	uint32_t max_seg = 0;	// largest payload + options on the wire
+	uint64_t out_segs[2] = {};	// OUT_SEGS of client, server
+	uint64_t caps_from[2] = {};	// wire segments sent by client, server
+	uint64_t gso_outputs = 0;	// super-segments the simulator split
+	std::vector<Cap> caps;		// with keep_caps
 	std::string why;
 };
 
@@ -59,6 +65,7 @@ Result Transfer(const Opts &o)
 		h->cfg.sndbuf = o.sndbuf;
 		h->cfg.rcvbuf = o.rcvbuf;
 		h->cfg.mtu = o.mtu;
+		h->cfg.gso_max = o.gso;
 	}
 	auto up = Pattern(o.up, (uint32_t)o.seed);
 	auto down = Pattern(o.down, (uint32_t)o.seed + 1);
@@ -94,9 +101,16 @@ Result Transfer(const Opts &o)
 		r.why += "up: got " + std::to_string(n.Server()->rx.size()) + " of " +
 			 std::to_string(up.size()) + "\n";
 	r.retrans = n.a.mib(AT_MIB_RETRANS_SEGS) + n.b.mib(AT_MIB_RETRANS_SEGS);
-	for (const Cap &c : n.s.caps)
+	for (const Cap &c : n.s.caps) {
 		if (!(c.flags & AT_SYN))
 			r.max_seg = std::max(r.max_seg, SegmentBytes(c));
+		r.caps_from[c.src == B]++;
+	}
+	r.out_segs[0] = n.a.mib(AT_MIB_OUT_SEGS);
+	r.out_segs[1] = n.b.mib(AT_MIB_OUT_SEGS);
+	r.gso_outputs = n.s.gso_outputs;
+	if (o.keep_caps)
+		r.caps = n.s.caps;
 	if (!r.done && getenv("ALTTCP_TRACE"))
 		fprintf(stderr, "%s", Trace(n.s).c_str());
 	if (!r.done)
@@ -104,10 +118,11 @@ Result Transfer(const Opts &o)
 	return r;
 }
 
-void Bulk64MiB(double loss)
+void Bulk64MiB(double loss, uint32_t gso = 0)
 {
 	Opts o;
 	o.seed = sim::SeedFromEnv(42);
+	o.gso = gso;
 	SCOPED_TRACE("seed " + std::to_string(o.seed) + " (replay with ALTTCP_SEED)");
 	o.up = 64u << 20;
 	o.loss = loss;
@@ -118,8 +133,25 @@ void Bulk64MiB(double loss)
 	ASSERT_TRUE(r.done) << r.why;
 	EXPECT_TRUE(r.up_ok) << r.why;
 	EXPECT_GT(r.retrans, 0u);
-	printf("64 MiB at %.0f%% loss/reorder/dup: %.1f s virtual, %lu retransmits\n",
-	       loss * 100, (double)r.took / kSec, (unsigned long)r.retrans);
+	EXPECT_LE(r.max_seg, 1460u);
+	if (gso) {
+		EXPECT_GT(r.gso_outputs, 0u);
+	}
+	printf("64 MiB at %.0f%% loss/reorder/dup%s: %.1f s virtual, %lu retransmits\n",
+	       loss * 100, gso ? " with GSO" : "", (double)r.took / kSec,
+	       (unsigned long)r.retrans);
+}
+
+// The fields a wire segment is compared by (Cap has padding and options).
+std::string WireStr(const Cap &c)
+{
+	char b[160];
+
+	snprintf(b, sizeof(b), "%lu %x>%x %u>%u %u %u %x %u %u ts %u/%u sack %u %d %d",
+		 (unsigned long)c.t, c.src, c.dst, c.sport, c.dport, c.seq, c.ack,
+		 c.flags, c.window, c.len, c.opt.tsval, c.opt.tsecr, c.opt.nr_sack,
+		 c.dropped, c.retransmit);
+	return b;
 }
 
 }  // namespace
@@ -132,6 +164,136 @@ TEST(Data, Bulk64MiBByteExactThrough1PercentLossReorderDup)
 TEST(Data, Bulk64MiBByteExactThrough5PercentLossReorderDup)
 {
 	Bulk64MiB(0.05);
+}
+
+// Largest GSO payload the glue allows: a 16-bit IPv4 total length with the
+// largest IP and TCP headers.
+constexpr uint32_t kGsoMax = 65535 - 20 - 60;
+
+TEST(Data, Bulk64MiBWithGsoByteExactThrough1PercentLossReorderDup)
+{
+	Bulk64MiB(0.01, kGsoMax);
+}
+
+TEST(Data, Bulk64MiBWithGsoByteExactThrough5PercentLossReorderDup)
+{
+	Bulk64MiB(0.05, kGsoMax);
+}
+
+// A GSO super-segment is only a way to hand segments over: split as the
+// kernel splits it, the wire must carry exactly what per-segment output
+// carries, down to timestamps, windows and what the loss model drops, and
+// OUT_SEGS must count the wire segments either way.
+TEST(Data, GsoPutsTheSameSegmentsOnTheWire)
+{
+	struct Case {
+		double loss;
+		bool sack;
+		uint16_t mtu;
+		uint32_t gso;
+	} cases[] = {
+		{0, true, 1500, kGsoMax},
+		{0, false, 1500, 10000},	// 6 MSS: many super-segments per window
+		{0.01, true, 1500, kGsoMax},
+		{0.03, true, 576, kGsoMax},
+		{0.03, false, 9000, kGsoMax},	// a jumbo MSS: few per super-segment
+	};
+
+	for (const Case &k : cases) {
+		Opts o;
+		o.seed = sim::SeedFromEnv(7);
+		o.up = 8u << 20;
+		o.down = 1u << 20;
+		o.loss = k.loss;
+		o.reorder = k.loss;
+		o.dup = k.loss;
+		o.sack = k.sack;
+		o.mtu = k.mtu;
+		o.rcvbuf = o.sndbuf = 1 << 20;
+		o.keep_caps = true;
+		SCOPED_TRACE("loss " + std::to_string(k.loss) + " sack " +
+			     std::to_string(k.sack) + " mtu " + std::to_string(k.mtu) +
+			     " seed " + std::to_string(o.seed));
+		Result off = Transfer(o);
+		o.gso = k.gso;
+		Result on = Transfer(o);
+		ASSERT_TRUE(off.done) << off.why;
+		ASSERT_TRUE(on.done) << on.why;
+		EXPECT_TRUE(on.up_ok && on.down_ok);
+		EXPECT_EQ(off.gso_outputs, 0u);
+		EXPECT_GT(on.gso_outputs, 100u);
+		EXPECT_LE(on.max_seg, k.mtu - 40u);
+		ASSERT_EQ(on.caps.size(), off.caps.size());
+		for (size_t i = 0; i < on.caps.size(); i++)
+			ASSERT_EQ(WireStr(on.caps[i]), WireStr(off.caps[i])) << "segment " << i;
+		for (int h = 0; h < 2; h++) {
+			EXPECT_EQ(on.out_segs[h], off.out_segs[h]);
+			EXPECT_EQ(on.out_segs[h], on.caps_from[h]);
+		}
+	}
+}
+
+// OUT_SEGS and the connection's segs_out count wire segments, not the
+// super-segments handed to the glue.
+TEST(Data, GsoCountsWireSegments)
+{
+	Net n;
+
+	n.a.cfg.gso_max = kGsoMax;
+	n.b.cfg.rcvbuf = 1 << 20;
+	ASSERT_TRUE(n.Open());
+	uint64_t before = n.a.mib(AT_MIB_OUT_SEGS);
+	size_t caps_before = n.From(A).size();
+	uint64_t gso_before = n.s.gso_outputs;
+	auto data = Pattern(1 << 20);
+	n.cli->Send(data.data(), data.size());
+	ASSERT_TRUE(n.Run([&] { return n.Server()->rx.size() == data.size(); }, 10 * kSec));
+	EXPECT_EQ(n.Server()->rx, data);
+	size_t wire = n.From(A).size() - caps_before;
+	EXPECT_GT(n.s.gso_outputs - gso_before, 0u);
+	EXPECT_GE(wire, data.size() / 1448);
+	EXPECT_EQ(n.a.mib(AT_MIB_OUT_SEGS) - before, wire);
+	EXPECT_EQ(n.cli->Info().segs_out, n.From(A).size());
+	for (const Cap &c : n.From(A))
+		EXPECT_LE(c.len, 1448u);
+}
+
+TEST(Data, PropertyWithGsoEveryTransferCompletesByteExact)
+{
+	uint64_t only = sim::SeedFromEnv(0);
+	const char *many = getenv("ALTTCP_PROPERTY_SEEDS");	// soak runs
+	int n = only ? 1 : many ? atoi(many) : 300;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t seed = only ? only : 5000 + i;
+		std::mt19937_64 g(seed);
+		Opts o;
+		o.seed = seed;
+		o.up = g() % 400000;
+		o.down = g() % 100000;
+		o.loss = (g() % 12) / 100.0;
+		o.reorder = (g() % 10) / 100.0;
+		o.dup = (g() % 5) / 100.0;
+		o.sack = g() % 2;
+		o.ts = g() % 2;
+		o.ws = g() % 2;
+		o.nodelay = g() % 2;
+		o.sndbuf = 2048 + g() % 300000;
+		o.rcvbuf = 2048 + g() % 300000;
+		o.mtu = 300 + g() % 1300;
+		o.delay = (1 + g() % 50) * kMs;
+		o.bw = (g() % 2) ? 0 : 10000000;
+		o.gso = (g() % 2) ? kGsoMax : g() % 20000;
+		SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with ALTTCP_SEED=" +
+			     std::to_string(seed) + ")");
+		Result r = Transfer(o);
+		ASSERT_TRUE(r.done) << r.why;
+		ASSERT_TRUE(r.up_ok);
+		ASSERT_TRUE(r.down_ok);
+		ASSERT_LE(r.max_seg, o.mtu - 40u);
+		ASSERT_EQ(r.out_segs[0], r.caps_from[0]);
+		ASSERT_EQ(r.out_segs[1], r.caps_from[1]);
+	}
 }
 
 TEST(Data, PropertyEveryTransferCompletesByteExact)
@@ -556,4 +718,41 @@ TEST(Data, TwoWayOnShortReorderingPathCompletes)
 		// Options share the MSS: nothing may exceed MTU 1500 - 40.
 		ASSERT_LE(r.max_seg, 1460u);
 	}
+}
+
+// Congestion control counts bytes (RFC 3465, as Linux): the window grows by
+// what an ACK covers, so a receiver that ACKs every second segment, or
+// once per GSO super-segment, does not slow the growth down.  Before, slow
+// start added at most one MSS per ACK and took 1.5x per round trip here.
+TEST(Data, SlowStartGrowsByBytesAcked)
+{
+	Net n;
+
+	n.b.cfg.rcvbuf = 1 << 20;
+	ASSERT_TRUE(n.Open());
+	at_conn *c = n.cli->c;
+	uint32_t cwnd0 = c->cwnd;
+	ASSERT_EQ(cwnd0, 10u * c->snd_mss);
+	auto data = Pattern(cwnd0);
+	n.cli->Send(data.data(), data.size());
+	ASSERT_TRUE(n.Run([&] { return c->snd_una == c->snd_max; }, 5 * kSec));
+	EXPECT_EQ(c->cwnd, 2 * cwnd0);
+}
+
+// Congestion avoidance: one MSS per cwnd bytes acked, however the ACKs
+// divide them.
+TEST(Data, CongestionAvoidanceAddsOneMssPerWindowAcked)
+{
+	Net n;
+
+	n.b.cfg.rcvbuf = 1 << 20;
+	ASSERT_TRUE(n.Open());
+	at_conn *c = n.cli->c;
+	uint32_t cwnd0 = c->cwnd;
+	c->ssthresh = cwnd0;
+	auto data = Pattern(cwnd0);
+	n.cli->Send(data.data(), data.size());
+	ASSERT_TRUE(n.Run([&] { return c->snd_una == c->snd_max; }, 5 * kSec));
+	EXPECT_EQ(c->cwnd, cwnd0 + c->snd_mss);
+	EXPECT_EQ(c->ca_acked, 0u);
 }

@@ -306,6 +306,10 @@ private:
 		uint32_t payload = out->len[0] + out->len[1];
 		uint32_t opts = at_opts_len(&out->opt);
 
+		// A GSO super-segment is judged by the segments it becomes.
+		if (out->seg_size)
+			payload = out->seg_size;
+
 		k->emitted++;
 		if (at_write_tcp_header(out, buf, sizeof(buf)) < 0) {
 			k->errs_.push_back("emitted options do not fit a TCP header: " +

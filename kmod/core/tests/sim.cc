@@ -496,7 +496,54 @@ std::vector<Cap> Sim::Caps(std::function<bool(const Cap &)> pred) const
 	return v;
 }
 
+/*
+ * A GSO super-segment leaves as the kernel's tcp_gso_segment() would cut
+ * it: seg_size bytes each, sequence numbers advancing, the same header and
+ * options on each, PSH and FIN on the last only.  Everything after this
+ * (filters, loss, captures) sees wire segments.
+ */
 void Sim::Send(uint32_t src, uint32_t dst, const at_out *out)
+{
+	uint32_t len = out->len[0] + out->len[1];
+	uint32_t seg = out->seg_size;
+
+	if (!seg) {
+		SendOne(src, dst, out);
+		return;
+	}
+	if (len < 2 * seg || len % seg || (out->flags & (AT_SYN | AT_RST)) ||
+	    out->retransmit)
+		throw std::logic_error("bad GSO output: len " + std::to_string(len) +
+				       " seg_size " + std::to_string(seg));
+	gso_outputs++;
+	for (uint32_t off = 0; off < len; off += seg) {
+		at_out o = *out;
+		uint32_t skip = off, want = seg;
+
+		o.seq = out->seq + off;
+		o.seg_size = 0;
+		if (off + seg < len)
+			o.flags &= ~(AT_PSH | AT_FIN);
+		for (int i = 0; i < 2; i++) {
+			uint32_t from = std::min(skip, out->len[i]);
+			uint32_t n = std::min(out->len[i] - from, want);
+
+			o.data[i] = n ? out->data[i] + from : nullptr;
+			o.len[i] = n;
+			skip -= from;
+			want -= n;
+		}
+		if (!o.len[0] && o.len[1]) {
+			o.data[0] = o.data[1];
+			o.len[0] = o.len[1];
+			o.data[1] = nullptr;
+			o.len[1] = 0;
+		}
+		SendOne(src, dst, &o);
+	}
+}
+
+void Sim::SendOne(uint32_t src, uint32_t dst, const at_out *out)
 {
 	uint8_t hdr[64];
 	int hlen = at_write_tcp_header(out, hdr, sizeof(hdr));

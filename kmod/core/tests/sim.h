@@ -189,6 +189,7 @@ public:
 	void RunFor(uint64_t dt) { RunUntil([] { return false; }, now + dt); }
 	void Send(uint32_t src, uint32_t dst, const at_out *out);
 	uint64_t steps = 0;
+	uint64_t gso_outputs = 0;	// super-segments split by Send()
 
 private:
 	struct Pending {
@@ -206,6 +207,7 @@ private:
 	std::vector<Filter> filters_;
 	void Step();
 	bool ShouldDrop(const Cap &c);
+	void SendOne(uint32_t src, uint32_t dst, const at_out *out);
 };
 
 at_params DefaultParams();
