@@ -423,11 +423,12 @@ knob_set()
 }
 
 # tcp_socks NS PORT [STATE]: Linux TCP sockets of NS with PORT at either
-# end, from /proc/PID/net/tcp: one "STATE TIMER_CS" per line, STATE as ss
-# names it (time-wait, last-ack...), TIMER_CS the timer in 1/100 s.
-# Request sockets (NEW_SYN_RECV) show as syn-recv.  The file is read in
-# chunks while other connections come and go, so a socket can be listed
-# twice: each 4-tuple counts once.
+# end, from /proc/PID/net/tcp (no fork), for timers and diagnostics:
+# one "STATE TIMER_CS" per line, STATE as ss names it (time-wait,
+# last-ack...), TIMER_CS the timer in 1/100 s.  Request sockets
+# (NEW_SYN_RECV) show as syn-recv.  The file is read in chunks while other
+# connections come and go, so a socket can be listed twice (each 4-tuple
+# shows once here) or missed: state_count() counts through ss instead.
 TCP_STATES=(unknown established syn-sent syn-recv fin-wait-1 fin-wait-2
 	    time-wait close close-wait last-ack listening closing)
 tcp_socks()
@@ -453,12 +454,17 @@ tcp_socks()
 # it); fails when not observable for PROTO.
 state_count()
 {
-	local n=0 l
+	local n=0 l rows
 
 	case $(real_proto "$2") in
-	tcp)	while read -r l; do
+	tcp)	# One inet_diag dump filtered in the kernel: a socket that is
+		# there all along is in it.  /proc/net/tcp, read in chunks while
+		# other connections come and go, can skip or repeat one.
+		rows=$(ss -N "$1" -Htn state "$3" \
+			"( sport = :$4 or dport = :$4 )") || return 1
+		while read -r l; do
 			[ -n "$l" ] && n=$((n + 1))
-		done <<<"$(tcp_socks "$1" "$4" "$3")"
+		done <<<"$rows"
 		echo $n ;;
 	alttcp)	alttcp_state_count "$1" "$3" "$4" ;;
 	*)	return 1 ;;
