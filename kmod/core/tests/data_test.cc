@@ -706,19 +706,33 @@ TEST(Data, TwoWayOnShortReorderingPathCompletes)
 // what an ACK covers, so a receiver that ACKs every second segment, or
 // once per GSO super-segment, does not slow the growth down.  Before, slow
 // start added at most one MSS per ACK and took 1.5x per round trip here.
+// Send one initial window (in congestion avoidance when ca: ssthresh =
+// cwnd) to a receiver with room for it, and run until all of it is acked; the
+// client's cwnd before, 0 when something failed.
+static uint32_t SendOneWindowAcked(Net &n, bool ca)
+{
+	n.b.cfg.rcvbuf = 1 << 20;
+	if (!n.Open())
+		return 0;
+	at_conn *c = n.cli->c;
+	uint32_t cwnd0 = c->cwnd;
+	if (ca)
+		c->ssthresh = cwnd0;
+	auto data = Pattern(cwnd0);
+	n.cli->Send(data.data(), data.size());
+	if (!n.Run([&] { return c->snd_una == c->snd_max; }, 5 * kSec))
+		return 0;
+	return cwnd0;
+}
+
 TEST(Data, SlowStartGrowsByBytesAcked)
 {
 	Net n;
+	uint32_t cwnd0 = SendOneWindowAcked(n, false);
 
-	n.b.cfg.rcvbuf = 1 << 20;
-	ASSERT_TRUE(n.Open());
-	at_conn *c = n.cli->c;
-	uint32_t cwnd0 = c->cwnd;
-	ASSERT_EQ(cwnd0, 10u * c->snd_mss);
-	auto data = Pattern(cwnd0);
-	n.cli->Send(data.data(), data.size());
-	ASSERT_TRUE(n.Run([&] { return c->snd_una == c->snd_max; }, 5 * kSec));
-	EXPECT_EQ(c->cwnd, 2 * cwnd0);
+	ASSERT_NE(cwnd0, 0u);
+	ASSERT_EQ(cwnd0, 10u * n.cli->c->snd_mss);
+	EXPECT_EQ(n.cli->c->cwnd, 2 * cwnd0);
 }
 
 // Congestion avoidance: one MSS per cwnd bytes acked, however the ACKs
@@ -726,15 +740,9 @@ TEST(Data, SlowStartGrowsByBytesAcked)
 TEST(Data, CongestionAvoidanceAddsOneMssPerWindowAcked)
 {
 	Net n;
+	uint32_t cwnd0 = SendOneWindowAcked(n, true);
 
-	n.b.cfg.rcvbuf = 1 << 20;
-	ASSERT_TRUE(n.Open());
-	at_conn *c = n.cli->c;
-	uint32_t cwnd0 = c->cwnd;
-	c->ssthresh = cwnd0;
-	auto data = Pattern(cwnd0);
-	n.cli->Send(data.data(), data.size());
-	ASSERT_TRUE(n.Run([&] { return c->snd_una == c->snd_max; }, 5 * kSec));
-	EXPECT_EQ(c->cwnd, cwnd0 + c->snd_mss);
-	EXPECT_EQ(c->ca_acked, 0u);
+	ASSERT_NE(cwnd0, 0u);
+	EXPECT_EQ(n.cli->c->cwnd, cwnd0 + n.cli->c->snd_mss);
+	EXPECT_EQ(n.cli->c->ca_acked, 0u);
 }
