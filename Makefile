@@ -2,46 +2,70 @@
 #
 # alttcp: the one entry point.  `make run` and `make check` are the two
 # commands a fresh Debian 12 machine needs (see README.md).
+#
+# Everything that depends on which kernels are installed is worked out when
+# it is used, not when make reads this file: `make check` installs kernels
+# (deps) and only then builds for them, in a second make.
 
-# The kernel the module is for is Debian's installed linux-image-amd64, not
-# the host's running kernel (which cannot load modules here).
-KVER ?= $(shell scripts/kver.sh 2>/dev/null)
-KDIR ?= /lib/modules/$(KVER)/build
-JOBS ?= $(shell nproc)
+# The kernels the module is for are Debian's installed ones, not the host's
+# running kernel (which cannot load modules here).  KVERS: all of them;
+# KVER: the newest, for `make run` and `make selftest`.
+KVERS ?= $(shell scripts/kver.sh --all 2>/dev/null)
+KVER  ?= $(lastword $(sort $(KVERS)))
+JOBS  ?= $(shell nproc)
+
+# The release, written once: the newest entry of debian/changelog.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 
 CTL_BUILD  := ctl/build
 CORE_TESTS := kmod/core/tests
 CORE_BUILD := $(CORE_TESTS)/build
+KMOD_BUILD := build/kmod
 VM_OUT     ?= build/vm
 
-KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)/kmod W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
+# A kernel's module tree and its built module.
+kmod_tree = $(KMOD_BUILD)/$(1)
+kmod_ko   = $(KMOD_BUILD)/$(1)/kmod/alttcp.ko
+kbuild    = $(MAKE) -C /lib/modules/$(1)/build M=$(CURDIR)/$(KMOD_BUILD)/$(1)/kmod \
+	    ALTTCP_VERSION=$(VERSION) W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
 
-.PHONY: all deps module ctl core-tests selftests-tools check check-unit check-vm selftest \
-	run sparse checkpatch bench-core clean help
+.PHONY: all deps module modules ctl core-tests selftests-tools check check-unit \
+	check-vm selftest run run-built sparse checkpatch bench-core clean help need-kernel
 
-all: module ctl core-tests selftests-tools
+all: modules ctl core-tests selftests-tools
 
 help:
 	@echo "make deps        install every Debian package the project needs"
-	@echo "make             build alttcp.ko, alttcpctl and the unit tests"
+	@echo "make             build alttcp.ko (every kernel), alttcpctl, the unit tests"
 	@echo "make run         build, boot the VM, load the module, show it working"
-	@echo "make check       every test: unit (ctest) and VM selftests"
+	@echo "make check       every test: unit (ctest) and VM selftests on every kernel"
 	@echo "make check-unit  unit tests only"
-	@echo "make check-vm    VM selftests only"
-	@echo "make selftest T=config.sh   one named VM selftest"
+	@echo "make check-vm    VM selftests only, on every kernel (KVERS=... to choose)"
+	@echo "make selftest T=config.sh   one named VM selftest (newest kernel, or KVER=...)"
 	@echo "make sparse      build the module under sparse (C=2)"
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
+	@echo "installed kernels: $(KVERS)"
 
 deps:
 	@scripts/deps.sh
 
-module:
-	@test -n "$(KVER)" || { echo "Error: no installed kernel found; run 'make deps'" >&2; exit 1; }
-	$(MAKE) $(KBUILD_ARGS) modules
+need-kernel:
+	@test -n "$(strip $(KVERS))" || \
+		{ echo "Error: no installed kernel with headers; run 'make deps'" >&2; exit 1; }
 
-sparse:
-	$(MAKE) $(KBUILD_ARGS) C=2 modules
+module modules: need-kernel
+	@set -e; for k in $(KVERS); do \
+		test -e /lib/modules/$$k/build/Makefile || \
+			{ echo "Error: no headers for kernel $$k" >&2; exit 1; }; \
+		scripts/stage-kmod.sh $(call kmod_tree,$$k); \
+		echo "  MODULE  $$k"; \
+		$(call kbuild,$$k) modules; \
+	done
+
+sparse: need-kernel
+	scripts/stage-kmod.sh $(call kmod_tree,$(KVER))
+	$(call kbuild,$(KVER)) C=2 modules
 
 checkpatch:
 	scripts/checkpatch.sh
@@ -64,7 +88,8 @@ bench-core:
 	cmake --build kmod/core/bench/build -j$(JOBS)
 	kmod/core/bench/build/core_bench
 
-check: deps all
+check: deps
+	$(MAKE) all
 	$(MAKE) check-unit
 	$(MAKE) check-vm
 
@@ -74,17 +99,22 @@ check-unit:
 		ctest --test-dir $(CORE_BUILD) --output-on-failure -j$(JOBS); \
 	fi
 
-check-vm: module ctl selftests-tools
-	selftests/vm/run.sh -m kmod/alttcp.ko -o $(VM_OUT)
+check-vm: modules ctl selftests-tools
+	selftests/vm/run-kernels.sh -o $(VM_OUT) $(foreach k,$(KVERS),$(k)=$(call kmod_ko,$(k)))
 
-selftest: module ctl selftests-tools
+selftest: need-kernel ctl selftests-tools
 	@test -n "$(T)" || { echo "Error: name the test: make selftest T=config.sh" >&2; exit 1; }
-	selftests/vm/run.sh -m kmod/alttcp.ko -o $(VM_OUT) $(T)
+	$(MAKE) modules KVERS=$(KVER)
+	ALTTCP_VM_KVER=$(KVER) selftests/vm/run.sh -m $(call kmod_ko,$(KVER)) \
+		-o $(VM_OUT)/$(KVER) $(T)
 
-run: deps module ctl selftests-tools
-	selftests/vm/run.sh -m kmod/alttcp.ko -o build/run demo.sh
+run: deps
+	$(MAKE) run-built
+
+run-built: need-kernel ctl selftests-tools
+	$(MAKE) modules KVERS=$(KVER)
+	ALTTCP_VM_KVER=$(KVER) selftests/vm/run.sh -m $(call kmod_ko,$(KVER)) -o build/run demo.sh
 
 clean:
-	-$(MAKE) $(KBUILD_ARGS) clean 2>/dev/null
 	-$(MAKE) -C selftests clean
 	rm -rf build $(CTL_BUILD) $(CORE_BUILD) kmod/core/bench/build

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 #include <uapi/linux/alttcp.h>
 
+#include "compat.h"
 #include "diag.h"
 #include "netlink.h"
 #include "netns.h"
@@ -310,12 +311,11 @@ static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 
 int alttcp_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct alttcp_net *an = alttcp_net(sock_net(skb->sk));
 	struct filter f;
 	int err;
 
-	err = parse_filter(info->attrs[ALTTCP_A_FILTER], &f, cb->extack);
+	err = parse_filter(alttcp_dump_attrs(cb)[ALTTCP_A_FILTER], &f, cb->extack);
 	if (err)
 		return err;
 

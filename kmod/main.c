@@ -30,7 +30,7 @@ static int __init alttcp_init(void)
 	if (err)
 		goto err_unregister_genl;
 
-	pr_info("alttcp: loaded\n");
+	pr_info("alttcp: version %s loaded\n", ALTTCP_VERSION);
 	return 0;
 
 err_unregister_genl:
@@ -56,4 +56,5 @@ module_exit(alttcp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("alttcp: an alternative, tunable and observable TCP");
+MODULE_VERSION(ALTTCP_VERSION);
 MODULE_ALIAS_GENL_FAMILY(ALTTCP_GENL_NAME);

@@ -20,6 +20,7 @@
 #include <net/tcp_states.h>
 #include <uapi/linux/alttcp.h>
 
+#include "compat.h"
 #include "io.h"
 #include "listener.h"
 #include "netns.h"
@@ -387,7 +388,7 @@ static struct sock *child_sock(struct sock *lsk, struct socket *newsock,
 	sk->sk_destruct = inet_sock_destruct;
 	sk->sk_protocol = IPPROTO_ALTTCP;
 	inet_sk(sk)->uc_ttl = -1;
-	inet_sk(sk)->mc_loop = 1;
+	alttcp_inet_set_mc_loop(sk);
 	inet_sk(sk)->mc_ttl = 1;
 	inet_sk(sk)->mc_index = 0;
 	inet_sk(sk)->mc_list = NULL;
@@ -473,6 +474,8 @@ static int alttcp_accept(struct socket *sock, struct socket *newsock,
 	newsock->state = SS_CONNECTED;
 	return 0;
 }
+
+ALTTCP_DEFINE_ACCEPT_OP(alttcp_accept_op, alttcp_accept)
 
 static bool linger_done(struct alttcp_sock *as)
 {
@@ -564,7 +567,7 @@ static const struct proto_ops alttcp_stream_ops = {
 	.bind = alttcp_bind,
 	.connect = alttcp_connect,
 	.socketpair = sock_no_socketpair,
-	.accept = alttcp_accept,
+	.accept = alttcp_accept_op,
 	.getname = inet_getname,
 	.poll = alttcp_poll,
 	.ioctl = alttcp_ioctl,
@@ -576,7 +579,6 @@ static const struct proto_ops alttcp_stream_ops = {
 	.sendmsg = alttcp_sendmsg,
 	.recvmsg = alttcp_recvmsg,
 	.mmap = sock_no_mmap,
-	.sendpage = sock_no_sendpage,
 };
 
 static struct proto alttcp_prot = {

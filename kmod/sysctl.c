@@ -7,6 +7,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "config.h"
 #include "netns.h"
 #include "sysctl.h"
@@ -18,7 +19,7 @@ static const int port_range_max[2] = { AT_PORT_RANGE_MAX, AT_PORT_RANGE_MAX };
  * Parse into a copy and publish both ends together, so that no reader
  * and no netlink writer ever sees low > high.
  */
-static int proc_port_range(struct ctl_table *table, int write, void *buffer,
+static int proc_port_range(ALTTCP_PROC_TABLE *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
 {
 	struct alttcp_net *an = container_of(table->data, struct alttcp_net,
@@ -51,7 +52,7 @@ static int proc_port_range(struct ctl_table *table, int write, void *buffer,
 	return 0;
 }
 
-static int proc_param(struct ctl_table *table, int write, void *buffer,
+static int proc_param(ALTTCP_PROC_TABLE *table, int write, void *buffer,
 		      size_t *lenp, loff_t *ppos)
 {
 	const struct alttcp_param *desc = table->extra1;
@@ -83,7 +84,10 @@ int alttcp_sysctl_net_init(struct net *net)
 	struct ctl_table *table, *entry;
 	unsigned int i;
 
-	/* One entry per parameter, local_port_range, and the terminator. */
+	/*
+	 * One entry per parameter and local_port_range, and the zeroed
+	 * terminator that kernels before 6.6 look for.
+	 */
 	table = kcalloc(alttcp_nparams + 2, sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
@@ -108,7 +112,8 @@ int alttcp_sysctl_net_init(struct net *net)
 	entry->mode = 0644;
 	entry->proc_handler = proc_port_range;
 
-	an->sysctl_hdr = register_net_sysctl(net, "net/alttcp", table);
+	an->sysctl_hdr = register_net_sysctl_sz(net, "net/alttcp", table,
+						 alttcp_nparams + 1);
 	if (!an->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;
@@ -119,7 +124,7 @@ int alttcp_sysctl_net_init(struct net *net)
 void alttcp_sysctl_net_exit(struct net *net)
 {
 	struct alttcp_net *an = alttcp_net(net);
-	struct ctl_table *table = an->sysctl_hdr->ctl_table_arg;
+	const struct ctl_table *table = an->sysctl_hdr->ctl_table_arg;
 
 	unregister_net_sysctl_table(an->sysctl_hdr);
 	kfree(table);

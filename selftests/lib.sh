@@ -11,7 +11,7 @@ readonly KSFT_SKIP=4
 
 ALTTCP_ROOT=${ALTTCP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 ALTTCPCTL=${ALTTCPCTL:-$ALTTCP_ROOT/ctl/build/alttcpctl}
-ALTTCP_MODULE=${ALTTCP_MODULE:-$ALTTCP_ROOT/kmod/alttcp.ko}
+ALTTCP_MODULE=${ALTTCP_MODULE:-$ALTTCP_ROOT/build/kmod/$(uname -r)/kmod/alttcp.ko}
 SYSCTL_DIR=/proc/sys/net/alttcp
 
 tap_count=0

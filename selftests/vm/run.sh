@@ -22,8 +22,8 @@ note() { echo "vm: $*" >&2; }
 usage() {
 	cat <<EOF
 usage: $0 [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
-  -m MODULE.ko  module to insmod before the tests (default: $REPO/kmod/alttcp.ko
-                if it exists; -m '' loads nothing)
+  -m MODULE.ko  module to insmod before the tests (default: the kernel's build,
+                $REPO/build/kmod/KVER/kmod/alttcp.ko, if it exists; -m '' loads nothing)
   -o OUTDIR     writable results dir (default: $REPO/build/vm)
   -t TIMEOUT_S  whole-VM watchdog (default: sum of per-test timeouts + 60)
   TEST          script under selftests/ (e.g. config.sh, vm/smoke.sh); default:
@@ -64,14 +64,6 @@ check_path() {
 	[[ $1 =~ ^[A-Za-z0-9_./+@:-]+$ ]] || die "unsupported characters in path '$1'"
 }
 
-if ((module_set == 0)) && [[ -f $REPO/kmod/alttcp.ko ]]; then
-	module=$REPO/kmod/alttcp.ko
-fi
-if [[ -n $module ]]; then
-	[[ -f $module ]] || die "module '$module' not found"
-	module=$(realpath "$module")
-	check_path "$module"
-fi
 
 mkdir -p "$outdir"
 outdir=$(realpath "$outdir")
@@ -145,6 +137,18 @@ find_kver() {
 # A module only loads into the kernel it was built for: prefer that one
 # when it is installed (e.g. right after a kernel update, before a rebuild).
 KVER=${ALTTCP_VM_KVER:-}
+# Without -m, the build of the chosen (or newest) kernel (`make modules`).
+if ((module_set == 0)); then
+	[[ -n $KVER ]] || KVER=$(find_kver)
+	if [[ -f $REPO/build/kmod/$KVER/kmod/alttcp.ko ]]; then
+		module=$REPO/build/kmod/$KVER/kmod/alttcp.ko
+	fi
+fi
+if [[ -n $module ]]; then
+	[[ -f $module ]] || die "module '$module' not found"
+	module=$(realpath "$module")
+	check_path "$module"
+fi
 if [[ -z $KVER && -n $module ]]; then
 	v=$(modinfo -F vermagic "$module" 2>/dev/null | cut -d' ' -f1)
 	if [[ -n $v && -f /boot/vmlinuz-$v && -d /lib/modules/$v ]]; then
