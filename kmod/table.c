@@ -183,10 +183,14 @@ void alttcp_bind_put(struct alttcp_net *an, struct alttcp_bind *b)
 	bind_maybe_free(b);
 }
 
-/* Does Linux's own TCP have this port bound in @net? */
+/*
+ * Does Linux's own TCP have this port bound in @net?  Through the netns's
+ * own pointer: a netns may have its own hash (tcp_child_ehash_entries),
+ * and 6.12 no longer exports tcp_hashinfo.
+ */
 static bool linux_tcp_uses_port(struct net *net, u16 port)
 {
-	struct inet_hashinfo *hinfo = &tcp_hashinfo;
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
 	struct inet_bind_hashbucket *head;
 	struct inet_bind_bucket *tb;
 	bool used = false;
