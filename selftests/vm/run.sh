@@ -3,7 +3,7 @@
 #
 # Boot the distribution kernel in QEMU and run alttcp selftests inside it.
 #
-# usage: selftests/vm/run.sh [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
+# usage: selftests/vm/run.sh [-m MODULE.ko] [-o OUTDIR] [-r ROOT] [-t TIMEOUT_S] [TEST ...]
 #
 # The host kernel cannot load modules, so everything kernel-side happens in a
 # throw-away VM: the host root is shared read-only over virtio-9p (so the guest
@@ -21,10 +21,12 @@ note() { echo "vm: $*" >&2; }
 
 usage() {
 	cat <<EOF
-usage: $0 [-m MODULE.ko] [-o OUTDIR] [-t TIMEOUT_S] [TEST ...]
+usage: $0 [-m MODULE.ko] [-o OUTDIR] [-r ROOT] [-t TIMEOUT_S] [TEST ...]
   -m MODULE.ko  module to insmod before the tests (default: the kernel's build,
                 $REPO/build/kmod/KVER/kmod/alttcp.ko, if it exists; -m '' loads nothing)
   -o OUTDIR     writable results dir (default: $REPO/build/vm)
+  -r ROOT       the guest's root filesystem (default: the host's /); it must
+                hold this checkout's selftests/ at the same path
   -t TIMEOUT_S  whole-VM watchdog (default: sum of per-test timeouts + 60)
   TEST          script under selftests/ (e.g. config.sh, vm/smoke.sh); default:
                 everything in selftests/TESTS
@@ -42,10 +44,12 @@ module_set=0
 module=""
 outdir="$REPO/build/vm"
 vm_timeout=""
-while getopts "m:o:t:h" opt; do
+guest_root=/
+while getopts "m:o:r:t:h" opt; do
 	case $opt in
 	m) module_set=1; module=$OPTARG ;;
 	o) outdir=$OPTARG ;;
+	r) guest_root=$OPTARG ;;
 	t) vm_timeout=$OPTARG ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -70,6 +74,15 @@ outdir=$(realpath "$outdir")
 check_path "$outdir"
 check_path "$REPO"
 [[ $outdir != / ]] || die "refusing to use / as OUTDIR"
+[[ -d $guest_root ]] || die "root '$guest_root' is not a directory"
+guest_root=$(realpath "$guest_root")
+check_path "$guest_root"
+if [[ $guest_root != / ]]; then
+	[[ -f $guest_root$VM_DIR/guest-runner.sh ]] ||
+		die "$guest_root has no $VM_DIR/guest-runner.sh: copy the selftests in first"
+	# The guest mounts the results share at the same path in its root.
+	mkdir -p "$guest_root$outdir"
+fi
 
 # ---------------------------------------------------------------- tests
 
@@ -342,7 +355,7 @@ qemu=(
 	-m 2G -smp "${ALTTCP_VM_SMP:-2}"
 	-kernel "$kernel_img" -initrd "$initrd" -append "$cmdline"
 	-serial "file:$console"
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$guest_root,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$outdir,mount_tag=alttcpout,security_model=none,multidevs=remap"
 )
 
