@@ -4,6 +4,7 @@
  */
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/net.h>
 #include <net/genetlink.h>
 
 #include <uapi/linux/alttcp.h>
@@ -58,3 +59,5 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("alttcp: an alternative, tunable and observable TCP");
 MODULE_VERSION(ALTTCP_VERSION);
 MODULE_ALIAS_GENL_FAMILY(ALTTCP_GENL_NAME);
+/* The first socket(AF_INET, SOCK_STREAM, IPPROTO_ALTTCP) loads the module. */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTTCP, SOCK_STREAM);
