@@ -57,5 +57,10 @@ check_eq "socket() loads the module; nobody listens: refused" "$?" "3"
 check_eq "module loaded by socket()" "$(module_loaded && echo loaded)" "loaded"
 check_eq "sysctl.d's $name applied on that load" "$(cat "$SYSCTL_DIR/$name")" "$value"
 check_cmd "rmmod alttcp again" rmmod alttcp
+
+# So does the first alttcpctl command, through the genetlink family alias.
+check_cmd "config show loads the module" "$ALTTCPCTL" config show
+check_eq "module loaded by alttcpctl" "$(module_loaded && echo loaded)" "loaded"
+check_cmd "rmmod alttcp at the end" rmmod alttcp
 rm -rf "$OUT"
 tap_end
