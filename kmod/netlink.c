@@ -37,6 +37,7 @@ static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
 	[ALTTCP_A_CONN] = { .type = NLA_REJECT },
 	[ALTTCP_A_COUNT] = { .type = NLA_REJECT },
 	[ALTTCP_A_EVENT] = { .type = NLA_REJECT },
+	[ALTTCP_A_VERSION] = { .type = NLA_REJECT },
 };
 
 /* The core counts in the uapi's order; the build fails if they drift. */
@@ -296,6 +297,18 @@ static int alttcp_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* The release the module was built as: MODULE_VERSION's, from Kbuild. */
+static int fill_version(struct sk_buff *msg, void *arg)
+{
+	return nla_put_string(msg, ALTTCP_A_VERSION, ALTTCP_VERSION);
+}
+
+static int alttcp_get_version(struct sk_buff *skb, struct genl_info *info)
+{
+	return alttcp_genl_reply(info, ALTTCP_CMD_GET_VERSION, fill_version,
+				 NULL);
+}
+
 static const struct genl_ops alttcp_genl_ops[] = {
 	{
 		.cmd = ALTTCP_CMD_GET_CONFIG,
@@ -332,6 +345,10 @@ static const struct genl_ops alttcp_genl_ops[] = {
 	{
 		.cmd = ALTTCP_CMD_GET_LISTENER,
 		.doit = alttcp_listener_get,
+	},
+	{
+		.cmd = ALTTCP_CMD_GET_VERSION,
+		.doit = alttcp_get_version,
 	},
 };
 

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Loading and unloading alttcp.ko, repeatedly and with namespaces alive:
-# everything it registers appears on load and is gone after unload.
+# everything it registers appears on load and is gone after unload.  And
+# its release, which the module file, sysfs, the netlink family and
+# alttcpctl must all agree on.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,9 @@ module_loaded && rmmod alttcp
 check_fails "without the module, alttcpctl says so" \
 	"Error: alttcp module not loaded" "$ALTTCPCTL" config show
 check_eq "without the module, no sysctls" "$(ls -d "$SYSCTL_DIR" 2>/dev/null)" ""
+check_cmd "without the module, --version succeeds" "$ALTTCPCTL" --version
+check_eq "without the module, --version says so" \
+	"$("$ALTTCPCTL" --version | sed -n 2p)" "alttcp module: not loaded"
 
 for round in 1 2 3; do
 	check_cmd "round $round: insmod" insmod "$ALTTCP_MODULE"
@@ -45,5 +50,22 @@ check_eq "their sysctls are gone" \
 ip netns del "$ns_after"
 check_cmd "insmod again after a netns was deleted" insmod "$ALTTCP_MODULE"
 check_cmd "module usable again" registered
+
+# One release everywhere: MODULE_VERSION (sysfs, modinfo), the family's
+# GET_VERSION and the tool's own, all from debian/changelog.
+release=$(cat /sys/module/alttcp/version)
+check_cmd "the module has a version in sysfs" test -n "$release"
+check_eq "modinfo of the module file: the same version" \
+	"$(modinfo -F version "$ALTTCP_MODULE")" "$release"
+versions=$("$ALTTCPCTL" --version)
+echo "# alttcpctl --version:"
+printf '%s\n' "$versions" | sed 's/^/#   /'
+check_eq "--version: the module's line is sysfs's version" \
+	"$(sed -n 2p <<< "$versions")" "alttcp module $release"
+check_eq "--version: the tool's line is the same release" \
+	"$(sed -n 1p <<< "$versions")" "alttcpctl $release"
+check_eq "--version: no warning" "$("$ALTTCPCTL" --version 2>&1 >/dev/null)" ""
+check_eq "--version -j" "$("$ALTTCPCTL" -j --version)" \
+	"{\"alttcpctl\":\"$release\",\"module\":\"$release\"}"
 
 tap_end

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "error.h"
+#include "version_cmd.h"
 
 namespace alttcpctl {
 
@@ -21,15 +22,10 @@ void usage(std::ostream &out)
 	       "  -i, --info           conn show: also RTT, cwnd, counters... (as ss -i)\n"
 	       "  -n, --netns NAME     act in the network namespace /run/netns/NAME\n"
 	       "  -h, --help           print this help\n"
-	       "  -V, --version        print the version\n";
+	       "  -V, --version        print the versions of alttcpctl and the loaded module\n";
 }
 
 namespace {
-
-void version(std::ostream &out)
-{
-	out << "alttcpctl " ALTTCPCTL_VERSION "\n";
-}
 
 void dispatch(const Args &rest, Context &ctx)
 {
@@ -55,14 +51,13 @@ int run(const std::vector<std::string> &args, Io io)
 			usage(io.out);
 			return 0;
 		}
-		if (cl.opts.version) {
-			version(io.out);
-			return 0;
-		}
-		if (cl.rest.empty())
-			throw UsageError("no object given");
 		Context ctx{cl.opts, io.out, io.colour, io.connect, io.err};
-		dispatch(cl.rest, ctx);
+		if (cl.opts.version)
+			show_version(ctx);
+		else if (cl.rest.empty())
+			throw UsageError("no object given");
+		else
+			dispatch(cl.rest, ctx);
 		io.out.flush();
 		return 0;
 	} catch (const UsageError &e) {

@@ -10,16 +10,21 @@
 #include "ctrl_codec.h"
 #include "error.h"
 #include "stats_codec.h"
+#include "version_codec.h"
 
 namespace alttcpctl {
 
+bool Client::module_loaded()
+{
+	if (!family_)
+		family_ = t_.resolve_family(ALTTCP_GENL_NAME);
+	return family_.has_value();
+}
+
 int Client::family()
 {
-	if (!family_) {
-		family_ = t_.resolve_family(ALTTCP_GENL_NAME);
-		if (!family_)
-			throw Error("alttcp module not loaded");
-	}
+	if (!module_loaded())
+		throw Error("alttcp module not loaded");
 	return *family_;
 }
 
@@ -34,6 +39,19 @@ const Bytes &Client::single_reply(const std::vector<Bytes> &replies, const char 
 		throw Error("unexpected reply from kernel: " + std::to_string(replies.size()) +
 			    " messages for " + cmd);
 	return replies[0];
+}
+
+std::optional<std::string> Client::get_version()
+{
+	std::vector<Bytes> replies;
+	try {
+		replies = request(ALTTCP_CMD_GET_VERSION, {});
+	} catch (const KernelError &e) {
+		if (e.error_number() == EOPNOTSUPP)
+			return std::nullopt;
+		throw;
+	}
+	return decode_version(single_reply(replies, "GET_VERSION"));
 }
 
 Config Client::get_config()

@@ -32,6 +32,13 @@ public:
 
 	explicit Client(Transport &t) : t_(t) {}
 
+	// Whether the family is registered, i.e. the module is loaded.  Every
+	// request below throws Error "alttcp module not loaded" when it is not.
+	bool module_loaded();
+	// The module's release, or nullopt when the module is older than the
+	// command (0.6.0) and the kernel answers EOPNOTSUPP.
+	std::optional<std::string> get_version();
+
 	Config get_config();
 	// One request for everything in c: the kernel applies all or none.
 	void set_config(const Config &c);

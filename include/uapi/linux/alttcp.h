@@ -82,6 +82,12 @@
  *     reason (ALTTCP_REASON_*), the 4-tuple and a CLOCK_REALTIME stamp.
  *     Nothing is built while nobody listens.
  *
+ * ALTTCP_CMD_GET_VERSION
+ *     Any user.  The request carries no attribute.  The reply carries
+ *     ALTTCP_A_VERSION, the module's release as a NUL-terminated string
+ *     (e.g. "0.6.0").  Modules older than 0.6.0 do not know the command
+ *     and answer EOPNOTSUPP.
+ *
  * Values are validated exactly as the sysctls are; Documentation/alttcp.rst
  * lists every bound.  ALTTCP_STATE_* follow Linux's TCP_* numbering so that
  * tools which know `ss` need no new table; ALTTCP_MIB_* name the per-netns
@@ -109,6 +115,7 @@ enum alttcp_cmd {
 	ALTTCP_CMD_SET_LISTENER,
 	ALTTCP_CMD_GET_LISTENER,
 	ALTTCP_CMD_EVENT,
+	ALTTCP_CMD_GET_VERSION,
 	__ALTTCP_CMD_MAX
 };
 #define ALTTCP_CMD_MAX (__ALTTCP_CMD_MAX - 1)
@@ -122,6 +129,7 @@ enum alttcp_attr {
 	ALTTCP_A_COUNT,			/* u32 */
 	ALTTCP_A_LISTENER,		/* nest of ALTTCP_LISTENER_* */
 	ALTTCP_A_EVENT,			/* nest of ALTTCP_EVENT_* */
+	ALTTCP_A_VERSION,		/* string, NUL-terminated */
 	__ALTTCP_A_MAX
 };
 #define ALTTCP_A_MAX (__ALTTCP_A_MAX - 1)
