@@ -24,10 +24,16 @@
 #endif
 
 /* 6.6 sized sysctl tables; before it they end at a zeroed entry. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
-#define register_net_sysctl_sz(net, path, table, size) \
-	register_net_sysctl(net, path, table)
+static inline struct ctl_table_header *
+alttcp_register_net_sysctl(struct net *net, const char *path,
+			   struct ctl_table *table, size_t size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(net, path, table, size);
+#else
+	return register_net_sysctl(net, path, table);
 #endif
+}
 
 /* 6.2 gave dumps a struct genl_info, as doit handlers have. */
 static inline struct nlattr **alttcp_dump_attrs(struct netlink_callback *cb)
@@ -50,29 +56,26 @@ static inline void alttcp_inet_set_mc_loop(struct sock *sk)
 }
 
 /* SOCK_REFCNT_DEBUG's counters went away in 6.2. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#define sk_refcnt_debug_inc(sk) do { } while (0)
+static inline void alttcp_sk_refcnt_debug_inc(struct sock *sk)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	sk_refcnt_debug_inc(sk);
 #endif
+}
 
 /*
- * 6.10 passes accept()'s flags in a struct proto_accept_arg.  The glue
- * implements accept as (sock, newsock, flags, kern); this defines the
- * proto_ops entry point around it.
+ * 6.10 passes accept()'s flags in a struct proto_accept_arg.  The glue's
+ * proto_ops entry point takes ALTTCP_ACCEPT_ARGS and reads them with
+ * ALTTCP_ACCEPT_FLAGS and ALTTCP_ACCEPT_KERN.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define ALTTCP_DEFINE_ACCEPT_OP(name, impl)				\
-	static int name(struct socket *sock, struct socket *newsock,	\
-			struct proto_accept_arg *arg)			\
-	{								\
-		return impl(sock, newsock, arg->flags, arg->kern);	\
-	}
+#define ALTTCP_ACCEPT_ARGS	struct proto_accept_arg *accept_arg
+#define ALTTCP_ACCEPT_FLAGS	(accept_arg->flags)
+#define ALTTCP_ACCEPT_KERN	(accept_arg->kern)
 #else
-#define ALTTCP_DEFINE_ACCEPT_OP(name, impl)				\
-	static int name(struct socket *sock, struct socket *newsock,	\
-			int flags, bool kern)				\
-	{								\
-		return impl(sock, newsock, flags, kern);		\
-	}
+#define ALTTCP_ACCEPT_ARGS	int accept_flags, bool accept_kern
+#define ALTTCP_ACCEPT_FLAGS	(accept_flags)
+#define ALTTCP_ACCEPT_KERN	(accept_kern)
 #endif
 
 #endif /* _ALTTCP_COMPAT_H */

@@ -393,7 +393,7 @@ static struct sock *child_sock(struct sock *lsk, struct socket *newsock,
 	inet_sk(sk)->mc_index = 0;
 	inet_sk(sk)->mc_list = NULL;
 	inet_sk(sk)->rcv_tos = 0;
-	sk_refcnt_debug_inc(sk);
+	alttcp_sk_refcnt_debug_inc(sk);
 	alttcp_init_sock(sk);
 	return sk;
 }
@@ -475,7 +475,12 @@ static int alttcp_accept(struct socket *sock, struct socket *newsock,
 	return 0;
 }
 
-ALTTCP_DEFINE_ACCEPT_OP(alttcp_accept_op, alttcp_accept)
+static int alttcp_accept_op(struct socket *sock, struct socket *newsock,
+			    ALTTCP_ACCEPT_ARGS)
+{
+	return alttcp_accept(sock, newsock, ALTTCP_ACCEPT_FLAGS,
+			     ALTTCP_ACCEPT_KERN);
+}
 
 static bool linger_done(struct alttcp_sock *as)
 {

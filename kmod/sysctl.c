@@ -112,8 +112,8 @@ int alttcp_sysctl_net_init(struct net *net)
 	entry->mode = 0644;
 	entry->proc_handler = proc_port_range;
 
-	an->sysctl_hdr = register_net_sysctl_sz(net, "net/alttcp", table,
-						 alttcp_nparams + 1);
+	an->sysctl_hdr = alttcp_register_net_sysctl(net, "net/alttcp", table,
+						    alttcp_nparams + 1);
 	if (!an->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;
