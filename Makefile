@@ -30,7 +30,8 @@ kbuild    = $(MAKE) -C /lib/modules/$(1)/build M=$(CURDIR)/$(KMOD_BUILD)/$(1)/km
 	    ALTTCP_VERSION=$(VERSION) W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
 
 .PHONY: all deps module modules ctl core-tests selftests-tools check check-unit \
-	check-vm selftest run run-built sparse checkpatch bench-core clean help need-kernel
+	check-vm selftest run run-built sparse checkpatch bench-core clean help need-kernel \
+	deb sysctl-example
 
 all: modules ctl core-tests selftests-tools
 
@@ -45,6 +46,7 @@ help:
 	@echo "make sparse      build the module under sparse (C=2)"
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
+	@echo "make deb         build/deb/: alttcp-dkms and alttcpctl .debs, lintian-checked"
 	@echo "installed kernels: $(KVERS)"
 
 deps:
@@ -118,3 +120,35 @@ run-built: need-kernel ctl selftests-tools
 clean:
 	-$(MAKE) -C selftests clean
 	rm -rf build $(CTL_BUILD) $(CORE_BUILD) kmod/core/bench/build
+
+# --- Installing: make deb ---------------------------------------------------
+
+PKG_BUILD      := build/pkg
+SYSCTL_EXAMPLE := $(PKG_BUILD)/60-alttcp.conf
+DEB_OUT        := build/deb
+# The package build needs no unit tests (`make check-unit` runs them), and
+# no -dbgsym package: the two packages are the product.
+DEB_BUILD_OPTIONS ?= nocheck noautodbgsym
+
+# Generated from AT_PARAMS, so that it lists every sysctl with the module's
+# own default (debian/rules uses this rule too).
+sysctl-example: $(SYSCTL_EXAMPLE)
+
+$(SYSCTL_EXAMPLE): packaging/gen-sysctl-conf.c kmod/core/params.h
+	@mkdir -p $(PKG_BUILD)
+	$(CC) -Wall -Wextra -Werror -Ikmod/core -o $(PKG_BUILD)/gen-sysctl-conf $<
+	$(PKG_BUILD)/gen-sysctl-conf > $@.tmp && mv $@.tmp $@
+
+# Built from a copy of the work tree as git sees it (tracked and new files,
+# uncommitted edits included; build output left out by .gitignore), so the
+# packages hold what is here and no stale build directory leaks into them.
+deb:
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_OUT)/src
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done; :' sh | \
+		cpio -0 -pdm --quiet $(DEB_OUT)/src
+	cd $(DEB_OUT)/src && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b -j$(JOBS)
+	rm -rf $(DEB_OUT)/src
+	lintian --fail-on error,warning $(DEB_OUT)/*.changes
+	@ls -l $(DEB_OUT)/*.deb
