@@ -31,7 +31,7 @@ kbuild    = $(MAKE) -C /lib/modules/$(1)/build M=$(CURDIR)/$(KMOD_BUILD)/$(1)/km
 
 .PHONY: all deps module modules ctl core-tests selftests-tools check check-unit \
 	check-vm selftest run run-built sparse checkpatch bench-core clean help need-kernel \
-	deb sysctl-example
+	deb install uninstall sysctl-example install-kmod-dkms install-kmod-ko
 
 all: modules ctl core-tests selftests-tools
 
@@ -47,6 +47,10 @@ help:
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
 	@echo "make deb         build/deb/: alttcp-dkms and alttcpctl .debs, lintian-checked"
+	@echo "make install     (root) tool, library, header, man page, completion, sysctl.d"
+	@echo "                 example, modprobe.d rule and the module (DKMS if present);"
+	@echo "                 DESTDIR=, PREFIX=/usr, KMOD_INSTALL=dkms|ko"
+	@echo "make uninstall   (root) remove all that again"
 	@echo "installed kernels: $(KVERS)"
 
 deps:
@@ -121,7 +125,16 @@ clean:
 	-$(MAKE) -C selftests clean
 	rm -rf build $(CTL_BUILD) $(CORE_BUILD) kmod/core/bench/build
 
-# --- Installing: make deb ---------------------------------------------------
+# --- Installing: make deb, make install, make uninstall ---------------------
+
+PREFIX  ?= /usr
+# sysctl.d(5) and modprobe.d(5) are read from /etc whatever PREFIX is, and
+# DKMS sources from /usr/src, modules from /lib/modules.
+SYSCONFDIR ?= /etc
+# The module goes in through DKMS when there is one (it rebuilds it for each
+# new kernel), else as the .ko built here for each installed kernel.
+KMOD_INSTALL ?= $(if $(shell command -v dkms),dkms,ko)
+DKMS_SRC := $(DESTDIR)/usr/src/alttcp-$(VERSION)
 
 PKG_BUILD      := build/pkg
 SYSCTL_EXAMPLE := $(PKG_BUILD)/60-alttcp.conf
@@ -152,3 +165,78 @@ deb:
 	rm -rf $(DEB_OUT)/src
 	lintian --fail-on error,warning $(DEB_OUT)/*.changes
 	@ls -l $(DEB_OUT)/*.deb
+
+# Only what is installed is built: the unit tests are `make check-unit`'s.
+install: sysctl-example
+	@command -v rst2man >/dev/null || \
+		{ echo "Error: the man page needs rst2man: install python3-docutils" >&2; exit 1; }
+	cmake -S ctl -B $(CTL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(CTL_BUILD) -j$(JOBS) --target alttcpctl alttcp_preload man
+	DESTDIR="$(DESTDIR)" cmake --install $(CTL_BUILD) --prefix $(PREFIX)
+	install -D -m 644 include/uapi/linux/alttcp.h $(DESTDIR)$(PREFIX)/include/linux/alttcp.h
+	install -D -m 644 packaging/modprobe.d/alttcp.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/alttcp.conf
+	@# A reinstall must not undo the administrator's settings.
+	@f=$(DESTDIR)$(SYSCONFDIR)/sysctl.d/60-alttcp.conf; \
+	if [ -e $$f ] && ! cmp -s $(SYSCTL_EXAMPLE) $$f; then \
+		echo "  KEEP    $$f (edited)"; \
+	else \
+		echo "install -D -m 644 $(SYSCTL_EXAMPLE) $$f"; \
+		install -D -m 644 $(SYSCTL_EXAMPLE) $$f; \
+	fi
+	@$(MAKE) --no-print-directory install-kmod-$(KMOD_INSTALL)
+
+# DKMS builds from its own copy under /usr/src.  Into a DESTDIR the source is
+# only staged: registering it is for the machine it ends up on.
+install-kmod-dkms:
+	@set -e; if [ -z "$(DESTDIR)" ]; then \
+		test -n "$(strip $(KVERS))" || { echo "Error: no kernel headers" >&2; exit 1; }; \
+		if [ -n "$$(dkms status -m alttcp -v $(VERSION))" ]; then \
+			echo "dkms remove alttcp/$(VERSION) --all"; \
+			dkms remove alttcp/$(VERSION) --all; \
+		fi; \
+	fi
+	rm -rf $(DKMS_SRC)
+	scripts/stage-kmod.sh --copy $(DKMS_SRC)
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	@set -e; if [ -z "$(DESTDIR)" ]; then \
+		echo "dkms add alttcp/$(VERSION)"; dkms add alttcp/$(VERSION); \
+		for k in $(KVERS); do \
+			echo "dkms install alttcp/$(VERSION) -k $$k"; \
+			dkms install alttcp/$(VERSION) -k $$k || { rc=$$?; \
+				[ $$rc -eq 77 ] || exit $$rc; echo "  (too old: skipped)"; }; \
+		done; \
+	else \
+		echo "  DKMS    source staged in $(DKMS_SRC); not registered (DESTDIR)"; \
+	fi
+
+install-kmod-ko: modules
+	@set -e; for k in $(KVERS); do \
+		d=$(DESTDIR)/lib/modules/$$k/updates; \
+		echo "  INSTALL $$d/alttcp.ko"; \
+		install -D -m 644 $(call kmod_ko,$$k) $$d/alttcp.ko; \
+		strip --strip-debug $$d/alttcp.ko; \
+		if [ -z "$(DESTDIR)" ]; then depmod $$k; fi; \
+	done
+
+# Whichever way the module went in, both are undone.
+uninstall:
+	@set -e; if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && \
+		[ -n "$$(dkms status -m alttcp -v $(VERSION))" ]; then \
+		echo "dkms remove alttcp/$(VERSION) --all"; \
+		dkms remove alttcp/$(VERSION) --all; \
+	fi
+	rm -rf $(DKMS_SRC)
+	@set -e; for d in $(DESTDIR)/lib/modules/*/updates; do \
+		[ -e $$d/alttcp.ko ] || continue; \
+		echo "rm -f $$d/alttcp.ko"; rm -f $$d/alttcp.ko; \
+		rmdir --ignore-fail-on-non-empty $$d; \
+		if [ -z "$(DESTDIR)" ]; then depmod $$(basename $$(dirname $$d)); fi; \
+	done
+	rm -f $(DESTDIR)$(PREFIX)/sbin/alttcpctl \
+		$(DESTDIR)$(PREFIX)/lib/alttcp/libalttcp_preload.so \
+		$(DESTDIR)$(PREFIX)/include/linux/alttcp.h \
+		$(DESTDIR)$(PREFIX)/share/man/man8/alttcpctl.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/alttcpctl \
+		$(DESTDIR)$(SYSCONFDIR)/sysctl.d/60-alttcp.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/alttcp.conf
+	@if [ -d $(DESTDIR)$(PREFIX)/lib/alttcp ]; then rmdir $(DESTDIR)$(PREFIX)/lib/alttcp; fi
