@@ -30,7 +30,7 @@ kbuild    = $(MAKE) -C /lib/modules/$(1)/build M=$(CURDIR)/$(KMOD_BUILD)/$(1)/km
 	    ALTTCP_VERSION=$(VERSION) W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
 
 .PHONY: all deps module modules ctl core-tests selftests-tools check check-unit \
-	check-vm selftest run run-built sparse checkpatch bench-core clean help need-kernel \
+	check-vm check-packages selftest run run-built sparse checkpatch bench-core clean help need-kernel \
 	deb install uninstall sysctl-example install-kmod-dkms install-kmod-ko
 
 all: modules ctl core-tests selftests-tools
@@ -42,6 +42,7 @@ help:
 	@echo "make check       every test: unit (ctest) and VM selftests on every kernel"
 	@echo "make check-unit  unit tests only"
 	@echo "make check-vm    VM selftests only, on every kernel (KVERS=... to choose)"
+	@echo "make check-packages  the .debs in a fresh root, DKMS's module booted on every kernel"
 	@echo "make selftest T=config.sh   one named VM selftest (newest kernel, or KVER=...)"
 	@echo "make sparse      build the module under sparse (C=2)"
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
@@ -98,6 +99,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) check-unit
 	$(MAKE) check-vm
+	$(MAKE) check-packages
 
 check-unit:
 	ctest --test-dir $(CTL_BUILD) --output-on-failure
@@ -107,6 +109,11 @@ check-unit:
 
 check-vm: modules ctl selftests-tools
 	selftests/vm/run-kernels.sh -o $(VM_OUT) $(foreach k,$(KVERS),$(k)=$(call kmod_ko,$(k)))
+
+# The .debs as a user installs them: into a fresh root, DKMS building the
+# module for each kernel, each kernel booted on that root.
+check-packages: need-kernel deb selftests-tools
+	selftests/vm/packages.sh -o $(VM_OUT)/packages $(DEB_OUT) $(KVERS)
 
 selftest: need-kernel ctl selftests-tools
 	@test -n "$(T)" || { echo "Error: name the test: make selftest T=config.sh" >&2; exit 1; }
