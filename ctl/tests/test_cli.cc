@@ -9,6 +9,7 @@
 #include "error.h"
 #include "extack.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "kernel_reply.h"
 
@@ -16,18 +17,6 @@ using namespace alttcpctl;
 using namespace alttcpctl::test;
 
 namespace {
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const std::vector<std::string> &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
-}
 
 FakeKernel kernel_with_sample()
 {

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "extack.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "tcp_states.h"
 #include "writer.h"
@@ -43,18 +44,6 @@ std::string usage_error(const V &args)
 		return e.what();
 	}
 	return "(no throw)";
-}
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const V &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
 }
 
 std::vector<Conn> sample_conns()

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "error.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "kernel_msg.h"
 #include "listener_cmd.h"
@@ -63,18 +64,6 @@ const char kText[] =
 const char kJson[] =
 	"[{\"port\":8080,\"addr\":\"0.0.0.0\",\"synack_retries\":1,\"tw_timeout\":5},"
 	"{\"port\":443,\"addr\":\"10.0.0.1\",\"keepalive_time\":600,\"keepalive_probes\":3}]\n";
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const V &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "event_codec.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "kernel_msg.h"
 #include "monitor_cmd.h"
@@ -77,18 +78,6 @@ protected:
 	}
 	std::optional<std::string> saved_;
 };
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const std::vector<std::string> &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
-}
 
 Notification event(Bytes attrs, int family = 42, uint8_t cmd = ALTTCP_CMD_EVENT)
 {

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "extack.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "stats_cmd.h"
 #include "stats_codec.h"
@@ -57,18 +58,6 @@ std::vector<std::pair<int, std::size_t>> walk_nest(const Bytes &b)
 		off += NLA_ALIGN(len);
 	}
 	return r;
-}
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const std::vector<std::string> &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
 }
 
 FakeKernel kernel_with_sample()

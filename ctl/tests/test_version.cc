@@ -10,6 +10,7 @@
 #include "error.h"
 #include "extack.h"
 #include "fake_transport.h"
+#include "run_cli.h"
 #include "json_check.h"
 #include "kernel_msg.h"
 #include "version_cmd.h"
@@ -22,18 +23,6 @@ namespace {
 
 const std::string kTool = ALTTCPCTL_VERSION;
 const std::string kOther = "0.5.0";
-
-struct Result {
-	int rc;
-	std::string out, err;
-};
-
-Result run_with(FakeKernel &k, const std::vector<std::string> &args)
-{
-	std::ostringstream out, err;
-	int rc = run(args, Io{out, err, false, fake_connector(k)});
-	return {rc, out.str(), err.str()};
-}
 
 // A GET_VERSION reply as the module builds it: nla_put_string.
 Bytes version_reply(const std::string &release)
