@@ -59,5 +59,9 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("alttcp: an alternative, tunable and observable TCP");
 MODULE_VERSION(ALTTCP_VERSION);
 MODULE_ALIAS_GENL_FAMILY(ALTTCP_GENL_NAME);
-/* The first socket(AF_INET, SOCK_STREAM, IPPROTO_ALTTCP) loads the module. */
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTTCP, SOCK_STREAM);
+/*
+ * The first socket(AF_INET, SOCK_STREAM, IPPROTO_ALTTCP) loads the module,
+ * as SCTP's does.  Not the -type- alias: SOCK_STREAM is an enum, which
+ * __stringify() would spell as its name.
+ */
+MODULE_ALIAS_NET_PF_PROTO(PF_INET, IPPROTO_ALTTCP);

@@ -51,7 +51,7 @@ check_eq "server's count" "$(grep -o 'received [0-9]* bytes ok' "$OUT/server")" 
 check_cmd "rmmod alttcp" rmmod alttcp
 
 # An application's first alttcp socket loads the module by its alias
-# (net-pf-2-proto-253-type-1), and the modprobe.d rule runs then too.
+# (net-pf-2-proto-253), and the modprobe.d rule runs then too.
 "$ALTTCP_CONNECT" -P alttcp -c 127.0.0.1 -p 7101 -t 10 >/dev/null 2>&1
 check_eq "socket() loads the module; nobody listens: refused" "$?" "3"
 check_eq "module loaded by socket()" "$(module_loaded && echo loaded)" "loaded"
