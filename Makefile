@@ -159,15 +159,12 @@ $(SYSCTL_EXAMPLE): packaging/gen-sysctl-conf.c kmod/core/params.h
 	$(CC) -Wall -Wextra -Werror -Ikmod/core -o $(PKG_BUILD)/gen-sysctl-conf $<
 	$(PKG_BUILD)/gen-sysctl-conf > $@.tmp && mv $@.tmp $@
 
-# Built from a copy of the work tree as git sees it (tracked and new files,
-# uncommitted edits included; build output left out by .gitignore), so the
+# Built from a copy of the source tree (scripts/copy-source.sh: what git
+# sees, or all but .gitignore's patterns in a tree without .git), so the
 # packages hold what is here and no stale build directory leaks into them.
 deb:
 	rm -rf $(DEB_OUT)
-	mkdir -p $(DEB_OUT)/src
-	git ls-files -z --cached --others --exclude-standard | \
-		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done; :' sh | \
-		cpio -0 -pdm --quiet $(DEB_OUT)/src
+	scripts/copy-source.sh $(CURDIR)/$(DEB_OUT)/src
 	cd $(DEB_OUT)/src && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b -j$(JOBS)
 	rm -rf $(DEB_OUT)/src
 	lintian --fail-on error,warning $(DEB_OUT)/*.changes
