@@ -10,7 +10,7 @@
 set -eu
 
 PACKAGES="
-	make gcc g++ cmake pkg-config git
+	make gcc g++ build-essential cmake pkg-config git
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	libnl-3-dev libnl-genl-3-dev
