@@ -26,12 +26,22 @@ VM_OUT     ?= build/vm
 # A kernel's module tree and its built module.
 kmod_tree = $(KMOD_BUILD)/$(1)
 kmod_ko   = $(KMOD_BUILD)/$(1)/kmod/alttcp.ko
-kbuild    = $(MAKE) -C /lib/modules/$(1)/build M=$(CURDIR)/$(KMOD_BUILD)/$(1)/kmod \
+kbuild_in = $(MAKE) -C $(2) M=$(CURDIR)/$(KMOD_BUILD)/$(1)/kmod \
 	    ALTTCP_VERSION=$(VERSION) W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
+kbuild    = $(call kbuild_in,$(1),/lib/modules/$(1)/build)
+
+# Sanitizer kernels built from linux-source-6.1 (scripts/debug-kernel.sh):
+# FLAVOUR is one of selftests/debug/*.config but common.
+FLAVOUR    ?= kasan
+DEBUG_KDIR := build/debug-kernel/$(FLAVOUR)
+DEBUG_TREE := debug-$(FLAVOUR)
+# The tests run a second time with alttcp's allocations failing (FAULTS=1).
+FAULT_TESTS := interop.sh,many.sh
 
 .PHONY: all deps module modules ctl core-tests selftests-tools check check-unit \
 	check-vm check-packages selftest run run-built sparse checkpatch bench-core clean help need-kernel \
-	deb install uninstall sysctl-example install-kmod-dkms install-kmod-ko
+	deb install uninstall sysctl-example install-kmod-dkms install-kmod-ko \
+	deps-debug debug-kernel modules-debug check-debug check-debug-built
 
 all: modules ctl core-tests selftests-tools
 
@@ -44,6 +54,9 @@ help:
 	@echo "make check-vm    VM selftests only, on every kernel (KVERS=... to choose)"
 	@echo "make check-packages  the .debs in a fresh root, DKMS's module booted on every kernel"
 	@echo "make selftest T=config.sh   one named VM selftest (newest kernel, or KVER=...)"
+	@echo "make check-debug every VM selftest on a sanitizer kernel (FLAVOUR=kasan|kcsan,"
+	@echo "                 FAULTS=1 adds a pass with alttcp's allocations failing)"
+	@echo "make debug-kernel  build that kernel only (build/debug-kernel/FLAVOUR)"
 	@echo "make sparse      build the module under sparse (C=2)"
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
@@ -114,6 +127,31 @@ check-vm: modules ctl selftests-tools
 # module for each kernel, each kernel booted on that root.
 check-packages: need-kernel deb selftests-tools
 	selftests/vm/packages.sh -o $(VM_OUT)/packages $(DEB_OUT) $(KVERS)
+
+# --- Sanitizer kernels: make check-debug ------------------------------------
+# Not part of `make check` (a kernel build, and a slower suite): every change
+# to kmod/*.c runs it before it lands.
+
+deps-debug:
+	@scripts/deps.sh --debug
+
+debug-kernel:
+	scripts/debug-kernel.sh $(FLAVOUR)
+
+modules-debug: debug-kernel
+	scripts/stage-kmod.sh $(call kmod_tree,$(DEBUG_TREE))
+	$(call kbuild_in,$(DEBUG_TREE),$(CURDIR)/$(DEBUG_KDIR)/obj) modules
+
+check-debug: deps-debug
+	$(MAKE) check-debug-built
+
+# Timeouts per test are tripled: KASAN and KCSAN under TCG run the suite
+# about that much slower (tests' own timing tolerances are unchanged).
+check-debug-built: modules-debug ctl selftests-tools
+	ALTTCP_VM_KERNEL_DIR=$(DEBUG_KDIR) ALTTCP_VM_RMMOD=1 ALTTCP_VM_TEST_TIMEOUT=900 \
+	ALTTCP_VM_FAULTS=$(if $(filter 1,$(FAULTS)),$(FAULT_TESTS)) \
+		selftests/vm/run.sh -m $(call kmod_ko,$(DEBUG_TREE)) \
+		-o $(VM_OUT)/$(DEBUG_TREE)$(if $(filter 1,$(FAULTS)),-faults) $(T)
 
 selftest: need-kernel ctl selftests-tools
 	@test -n "$(T)" || { echo "Error: name the test: make selftest T=config.sh" >&2; exit 1; }

@@ -19,7 +19,16 @@ PACKAGES="
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	iproute2 procps util-linux jq python3 tcpdump iperf3 nftables curl
 	debhelper dh-dkms dkms lintian fakeroot debootstrap
+	clang libclang-rt-14-dev llvm
 "
+# make debug-kernel / check-debug (deps.sh --debug): Debian's 6.1 source
+# and what building a kernel from it takes.
+DEBUG_PACKAGES="
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev dwarves rsync
+"
+if [ "${1:-}" = --debug ]; then
+	PACKAGES="$PACKAGES $DEBUG_PACKAGES"
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo

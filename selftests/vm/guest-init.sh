@@ -62,6 +62,14 @@ for p in $KEEP; do
 	done
 done
 
+# A kernel built by the project (run.sh ALTTCP_VM_KERNEL_DIR) has its
+# module tree in the build directory, not in the host's /lib/modules.
+if [ -n "$MODDIR" ]; then
+	mount -t tmpfs -o mode=0755 tmpfs /newroot/lib/modules || fatal "tmpfs on /lib/modules"
+	mkdir -p "/newroot/lib/modules/$KVER"
+	mount --bind "/ro$MODDIR" "/newroot/lib/modules/$KVER" || fatal "cannot mount $MODDIR"
+fi
+
 mkdir -p "/newroot$ALTTCP_OUT" 2>/dev/null
 mount --move /out "/newroot$ALTTCP_OUT" || fatal "cannot mount results at $ALTTCP_OUT"
 

@@ -39,7 +39,9 @@ finish() {
 }
 
 tap "TAP version 13"
-tap "1..${#tests[@]}"
+# shellcheck disable=SC2153  # FAULT_TESTS comes from vm.env
+read -ra fault_tests <<<"${FAULT_TESTS:-}"
+tap "1..$((${#tests[@]} + ${#fault_tests[@]}))"
 
 modname=""
 if [[ -n $ALTTCP_MODULE ]]; then
@@ -59,15 +61,36 @@ if [[ -n $ALTTCP_MODULE ]]; then
 	echo "# loaded $ALTTCP_MODULE ($modname), taint=$(cat /proc/sys/kernel/tainted)"
 fi
 
+# Debug kernel: kmemleak reports only what leaks from here on (boot's own
+# suspects are cleared), scanned after the suite and after rmmod.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_scan()
+{
+	[[ ${DEBUG_CHECKS:-} == 1 && -w $KMEMLEAK ]] || return 0
+	# An object must be 5 s old to be reported; two scans, as kmemleak's
+	# documentation advises, drop transient false positives.
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$ALTTCP_OUT/kmemleak-$1.txt"
+	echo "# kmemleak after $1: $(grep -c '^unreferenced object' "$ALTTCP_OUT/kmemleak-$1.txt") suspect(s)"
+}
+if [[ ${DEBUG_CHECKS:-} == 1 && -w $KMEMLEAK ]]; then
+	echo scan >"$KMEMLEAK"
+	echo clear >"$KMEMLEAK"
+fi
+
 echo "ALTTCP-VM-FIRST-TEST uptime=$(uptime_s)"
 
 status=0
 cd "$ALTTCP_ROOT/selftests" || { tap "Bail out! no $ALTTCP_ROOT/selftests"; finish 1; }
-for i in "${!tests[@]}"; do
-	n=$((i + 1))
-	t=${tests[$i]}
-	log=$ALTTCP_OUT/${t//\//_}.log
-	tap "# selftests: $t"
+
+# One test: runs $1 (a name under selftests/) with its log in
+# $ALTTCP_OUT/$2.log; sets rc and dt.
+run_one()
+{
+	local t=$1 log=$ALTTCP_OUT/$2.log t0 tpid fpid
+
 	t0=$(uptime_s)
 
 	# The test writes straight to its log file (no pipe that a leftover
@@ -88,6 +111,13 @@ for i in "${!tests[@]}"; do
 	ip -all netns delete 2>/dev/null
 
 	dt=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+}
+
+for i in "${!tests[@]}"; do
+	n=$((i + 1))
+	t=${tests[$i]}
+	tap "# selftests: $t"
+	run_one "$t" "${t//\//_}"
 	case $rc in
 	0) tap "ok $n $t" ;;
 	4) tap "ok $n $t # SKIP" ;;
@@ -103,6 +133,54 @@ for i in "${!tests[@]}"; do
 	tap "# $t: exit=$rc time=${dt}s"
 done
 
+# The fault pass (ALTTCP_VM_FAULTS): the tests again, with alttcp's
+# allocations failing. Their own checks may fail (a connection refused for
+# want of memory is a correct outcome); what is judged here is that each
+# ends in time, applications see only errors a failed allocation may
+# cause, and alttcp's slab objects return to the baseline. Kernel reports
+# are judged by the host, as everywhere.
+if ((${#fault_tests[@]} > 0)); then
+	# shellcheck source=selftests/vm/faults.sh
+	. "$ALTTCP_ROOT/selftests/vm/faults.sh"
+	ip -all netns delete 2>/dev/null
+	baseline=$(faults_slab_settle 0 || true)
+	echo "# fault pass: alttcp slab objects before: $baseline"
+fi
+for i in "${!fault_tests[@]}"; do
+	n=$((${#tests[@]} + i + 1))
+	t=${fault_tests[$i]}
+	tap "# selftests: $t under injected allocation failures"
+	if ! why=$(faults_on 2>&1); then
+		tap "not ok $n $t under faults # cannot inject: $why"
+		status=1
+		continue
+	fi
+	run_one "$t" "faults-${t//\//_}"
+	injected=$(faults_off)
+	log=$ALTTCP_OUT/faults-${t//\//_}.log
+	bad_errors=$(grep -aoE "$FAULT_BAD_ERRORS" "$log" | sort | uniq -c | tr -s ' \n' ' ')
+	now=$(faults_slab_settle "$baseline")
+	settled=$?
+	verdict="exit=$rc time=${dt}s injected: $injected; slab $baseline -> $now"
+	if ((rc == 124 || rc == 137)); then
+		tap "not ok $n $t under faults # TIMEOUT ($verdict)"
+		status=1
+	elif [[ -n $bad_errors ]]; then
+		tap "not ok $n $t under faults # errors no allocation failure explains: $bad_errors($verdict)"
+		status=1
+	elif ((settled != 0)); then
+		tap "not ok $n $t under faults # slab not back to baseline ($verdict)"
+		status=1
+	elif [[ $injected == "failslab=0 fail_function=0" ]]; then
+		tap "not ok $n $t under faults # nothing was injected ($verdict)"
+		status=1
+	else
+		tap "ok $n $t under faults # $verdict"
+	fi
+done
+
+kmemleak_scan suite
+
 # Opt-in: unloading exercises the module's teardown path, where refcount
 # and leak bugs show up as kernel warnings.
 if [[ ${RMMOD:-0} == 1 && -n $modname ]]; then
@@ -110,6 +188,7 @@ if [[ ${RMMOD:-0} == 1 && -n $modname ]]; then
 		echo "# rmmod $modname failed: $out"
 		status=1
 	fi
+	kmemleak_scan rmmod
 fi
 
 echo "# kernel taint=$(cat /proc/sys/kernel/tainted)"

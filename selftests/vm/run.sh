@@ -35,6 +35,13 @@ environment: ALTTCP_VM_KVM=1 use KVM; ALTTCP_VM_CACHE=DIR kernel/initramfs cache
              ALTTCP_VM_RMMOD=1 rmmod the module after the tests (unload check);
              ALTTCP_VM_TEST_TIMEOUT=S override selftests/settings timeout;
              ALTTCP_VM_SMP=N vCPUs (default 2); ALTTCP_VM_9P_CACHE=none|loose
+             ALTTCP_VM_KERNEL_DIR=DIR boot a kernel of scripts/debug-kernel.sh
+             (DIR/vmlinux, DIR/release, DIR/modroot) in debug mode: kernel
+             reports are collected instead of panicking, kmemleak is scanned
+             after the suite and after rmmod, and any report fails the run;
+             ALTTCP_VM_FAULTS=TEST,... inject allocation failures into alttcp
+             (failslab on its caches, fail_function on its allocators) during
+             those tests (selftests/vm/faults.sh)
 EOF
 }
 
@@ -117,7 +124,11 @@ else
 	done
 fi
 ((${#tests[@]} > 0)) || die "no tests to run"
-for t in "${tests[@]}"; do check_path "$t"; done
+fault_tests=()
+if [[ -n ${ALTTCP_VM_FAULTS:-} ]]; then
+	for t in ${ALTTCP_VM_FAULTS//,/ }; do fault_tests+=("$(resolve_test "$t")"); done
+fi
+for t in "${tests[@]}" "${fault_tests[@]}"; do check_path "$t"; done
 
 # kselftest "settings" file: the only key we honour is timeout=N.
 test_timeout=300
@@ -129,7 +140,7 @@ fi
 test_timeout=${ALTTCP_VM_TEST_TIMEOUT:-$test_timeout}
 [[ $test_timeout =~ ^[0-9]+$ ]] || die "bad per-test timeout '$test_timeout'"
 if [[ -z $vm_timeout ]]; then
-	vm_timeout=$((test_timeout * ${#tests[@]} + 60))
+	vm_timeout=$((test_timeout * (${#tests[@]} + ${#fault_tests[@]}) + 60))
 fi
 
 # ---------------------------------------------------------------- kernel
@@ -168,9 +179,31 @@ if [[ -z $KVER && -n $module ]]; then
 		KVER=$v
 	fi
 fi
+# A kernel built by scripts/debug-kernel.sh is not installed on the host:
+# its image, release and module tree (modules.builtin for modprobe) come
+# from its build directory, and the guest mounts that tree.
+kernel_dir=${ALTTCP_VM_KERNEL_DIR:-}
+moddir=""
+if [[ -n $kernel_dir ]]; then
+	kernel_dir=$(realpath "$kernel_dir")
+	check_path "$kernel_dir"
+	[[ -s $kernel_dir/vmlinux && -s $kernel_dir/release ]] ||
+		die "$kernel_dir holds no built kernel (make debug-kernel)"
+	KVER=$(cat "$kernel_dir/release")
+	moddir=$kernel_dir/modroot/lib/modules/$KVER
+	[[ -d $moddir ]] || die "$moddir missing"
+	if [[ -n $module ]]; then
+		v=$(modinfo -F vermagic "$module" 2>/dev/null | cut -d' ' -f1)
+		[[ $v == "$KVER" ]] || die "module $module is for '$v', not the debug kernel $KVER"
+	fi
+fi
 [[ -n $KVER ]] || KVER=$(find_kver)
-[[ -f /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER missing"
-[[ -r /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER not readable"
+((${#fault_tests[@]} == 0)) || [[ -n $kernel_dir ]] ||
+	die "ALTTCP_VM_FAULTS needs a debug kernel (ALTTCP_VM_KERNEL_DIR)"
+if [[ -z $kernel_dir ]]; then
+	[[ -f /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER missing"
+	[[ -r /boot/vmlinuz-$KVER ]] || die "/boot/vmlinuz-$KVER not readable"
+fi
 
 cache=${ALTTCP_VM_CACHE:-$REPO/build/vm/cache}/$KVER
 mkdir -p "$cache"
@@ -207,7 +240,9 @@ extract_vmlinux() {
 }
 
 kernel_img=$cache/vmlinux
-if [[ ! -s $kernel_img ]]; then
+if [[ -n $kernel_dir ]]; then
+	kernel_img=$kernel_dir/vmlinux
+elif [[ ! -s $kernel_img ]]; then
 	note "extracting ELF vmlinux from /boot/vmlinuz-$KVER (once per kernel)"
 	if ! extract_vmlinux "/boot/vmlinuz-$KVER" "$kernel_img"; then
 		note "no ELF payload found; booting the bzImage (slower)"
@@ -224,7 +259,8 @@ BOOT_MODULES=(virtio_pci 9pnet_virtio 9p)
 modlist() {
 	local m
 	for m in "${BOOT_MODULES[@]}"; do
-		modprobe -S "$KVER" --show-depends "$m" || die "modprobe cannot resolve $m for $KVER"
+		modprobe -S "$KVER" ${moddir:+-d "$kernel_dir/modroot"} --show-depends "$m" ||
+			die "modprobe cannot resolve $m for $KVER"
 	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
 }
 
@@ -254,6 +290,7 @@ build_initramfs() {
 		>"$root/sbin/modprobe-chroot"
 	chmod 755 "$root/sbin/modprobe-chroot"
 	# Decompress here: busybox insmod does not understand every format.
+	: >"$root/modules/order"
 	while read -r m; do
 		[[ -n $m ]] || continue
 		name=$(basename "$m")
@@ -315,6 +352,9 @@ fi
 	echo "RUNNER=$VM_DIR/guest-runner.sh"
 	echo "RMMOD=${ALTTCP_VM_RMMOD:-0}"
 	echo "ROOT_CACHE=${ALTTCP_VM_9P_CACHE:-loose}"
+	echo "MODDIR=$moddir"
+	echo "DEBUG_CHECKS=${kernel_dir:+1}"
+	echo "FAULT_TESTS='${fault_tests[*]}'"
 	echo "TESTS='${tests[*]}'"
 	# Paths that tmpfs mounts in the guest would hide and that must stay
 	# visible (a repo in /home, a module in /tmp, ...).
@@ -337,8 +377,16 @@ fi
 # printk.time makes kernel lines recognisable in the console log, which
 # also carries test output. Everything else is from vm-notes: turn any
 # kernel warning into an immediate, visible failure.
-cmdline="console=ttyS0 printk.time=1 panic_on_warn=1 oops=panic panic=-1"
+cmdline="console=ttyS0 printk.time=1 oops=panic panic=-1"
 cmdline+=" rdinit=/init mitigations=off"
+if [[ -n $kernel_dir ]]; then
+	# A sanitizer kernel reports and goes on: the run collects every
+	# report and fails at the end, rather than stopping at the first.
+	# failslab only fails caches marked by slub_debug's A flag: alttcp's.
+	cmdline+=" kmemleak=on slub_debug=A,alttcp*,ALTTCP"
+else
+	cmdline+=" panic_on_warn=1"
+fi
 # Keep every slab cache apart so that /proc/slabinfo counts alttcp's own
 # objects exactly (the many-connections test compares them to a baseline).
 cmdline+=" slab_nomerge"
@@ -407,7 +455,8 @@ fi
 # Kernel lines only: the console also carries test output, which may quote
 # these words; printk timestamps tell the two apart.
 bad_re='BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN|UBSAN|refcount_t:|kmemleak'
-bad=$(
+bad=""
+[[ -n $kernel_dir ]] || bad=$(
 	{
 		tr -d '\r' <"$console" | grep -aE '\[ *[0-9]+\.[0-9]+\] ' | grep -aE "$bad_re" || true
 		if [[ -f $outdir/dmesg.txt ]]; then grep -aE "$bad_re" "$outdir/dmesg.txt" || true; fi
@@ -419,6 +468,27 @@ if [[ -n $bad ]]; then
 	fail=1
 fi
 
+# A debug kernel's reports in full, kmemleak's scans included. KCSAN races
+# with no alttcp frame are the kernel's own; they are listed, not failed.
+if [[ -n $kernel_dir ]]; then
+	reports=$outdir/kernel-reports.txt
+	{
+		tr -d '\r' <"$console" | grep -aE '^\[ *[0-9]+\.[0-9]+\] '
+		cat "$outdir"/kmemleak-*.txt 2>/dev/null
+	} | awk -v kcsan_scope=alttcp -f "$VM_DIR/kernel-reports.awk" >"$reports"
+	if grep -q '^---- ' "$reports"; then
+		note "debug kernel reports (all in $reports):"
+		sed 's/^/vm:   /' "$reports" >&2
+		fail=1
+	else
+		sed 's/^/vm: /' "$reports" >&2
+	fi
+	for f in "$outdir"/kmemleak-*.txt; do
+		[[ -f $f ]] || continue
+		note "kmemleak ${f##*/kmemleak-}: $(grep -c '^unreferenced object' "$f") unreferenced object(s)"
+	done
+fi
+
 passed=0 failed=0 skipped=0
 if [[ -f $outdir/results.tap ]]; then
 	grep -h '^Bail out!' "$outdir/results.tap" | sed 's/^/vm: /' >&2 || true
@@ -428,7 +498,7 @@ if [[ -f $outdir/results.tap ]]; then
 	passed=$((passed - skipped))
 fi
 # Tests that never reported (crash, hang) count as failed.
-missing=$((${#tests[@]} - passed - skipped - failed))
+missing=$((${#tests[@]} + ${#fault_tests[@]} - passed - skipped - failed))
 if ((missing > 0)); then
 	note "$missing test(s) did not report a result"
 	failed=$((failed + missing))
