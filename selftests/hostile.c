@@ -156,8 +156,9 @@ struct worker {
 	_Atomic uint64_t since_ns;
 	_Atomic uint64_t total;
 	atomic_bool done;
-	uint64_t ops[NR_OPS];
+	uint64_t ops[NR_OPS], ok[NR_OPS];
 	uint64_t errs[ERR_SLOTS];
+	uint64_t tx_bytes, rx_bytes;
 	/* socket threads */
 	struct slot fds[MAX_FDS];
 	int nfds;
@@ -330,6 +331,7 @@ static long end(struct worker *w, enum op op, long ret)
 
 	atomic_store(&w->cur, -1);
 	w->ops[op]++;
+	w->ok[op] += !e;
 	w->errs[e >= 0 && e < ERR_SLOTS ? e : ERR_SLOTS - 1]++;
 	atomic_store_explicit(&w->total, w->total + 1, memory_order_relaxed);
 	errno = e;
@@ -589,21 +591,37 @@ static void op_accept(struct worker *w)
 	keep(w, nfd, K_CONN, tcp);
 }
 
+/*
+ * Half the time an option alttcp acts on (buffers, lingering, keepalive,
+ * timeouts, MSS...): the states they lead to are where bugs hide.  The
+ * rest: any number near the valid ones.
+ */
 static void opt_level(struct rng *r, int *level, int *name)
 {
 	static const int odd[] = {
 		IPPROTO_ALTTCP, SOL_IPV6, SOL_RAW, SOL_PACKET, SOL_NETLINK,
 		IPPROTO_UDP, -1, INT_MAX, 0x10000 + SOL_SOCKET,
 	};
+	static const int sol[] = {
+		SO_LINGER, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_SNDBUFFORCE,
+		SO_RCVBUFFORCE, SO_REUSEADDR, SO_REUSEPORT, SO_RCVLOWAT,
+		SO_OOBINLINE, SO_ERROR, SO_BINDTODEVICE, SO_PRIORITY, SO_MARK,
+		20, 21, 66, 67,		/* SO_{RCV,SND}TIMEO_{OLD,NEW} */
+	};
+	static const int tcp[] = {
+		TCP_NODELAY, TCP_MAXSEG, TCP_KEEPIDLE, TCP_KEEPINTVL,
+		TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_USER_TIMEOUT,
+		TCP_INFO, TCP_CORK, TCP_QUICKACK, TCP_DEFER_ACCEPT,
+	};
 
 	switch (rnd(r, 10)) {
 	case 0 ... 3:
 		*level = SOL_SOCKET;
-		*name = rnd(r, 84);
+		*name = pct(r, 50) ? sol[rnd(r, ARRAY_SIZE(sol))] : (int)rnd(r, 84);
 		break;
 	case 4 ... 7:
 		*level = IPPROTO_TCP;
-		*name = rnd(r, 44);
+		*name = pct(r, 60) ? tcp[rnd(r, ARRAY_SIZE(tcp))] : (int)rnd(r, 44);
 		break;
 	case 8:
 		*level = IPPROTO_IP;
@@ -818,6 +836,7 @@ static void op_send(struct worker *w)
 	int s = pick(w, K_CONN), fd, flags;
 	size_t total;
 	bool bad;
+	long n;
 
 	if (s < 0)
 		return;
@@ -837,16 +856,19 @@ static void op_send(struct worker *w)
 		mh.msg_iov = bad_ptr(r, sizeof(iov[0]) * mh.msg_iovlen);
 	switch (rnd(r, 10)) {
 	case 0:
-		CALL(w, OP_SEND, fd, write(fd, iov[0].iov_base, iov[0].iov_len));
+		n = CALL(w, OP_SEND, fd, write(fd, iov[0].iov_base, iov[0].iov_len));
 		break;
 	case 1:
 		mm[0] = (struct mmsghdr){ .msg_hdr = mh };
 		mm[1] = mm[0];
-		CALL(w, OP_SEND, fd, sendmmsg(fd, mm, 2, flags));
+		n = CALL(w, OP_SEND, fd, sendmmsg(fd, mm, 2, flags));
+		n = n > 0 ? (long)(mm[0].msg_len + (n > 1 ? mm[1].msg_len : 0)) : n;
 		break;
 	default:
-		CALL(w, OP_SEND, fd, sendmsg(fd, &mh, flags));
+		n = CALL(w, OP_SEND, fd, sendmsg(fd, &mh, flags));
 	}
+	if (n > 0)
+		w->tx_bytes += n;
 }
 
 static int recv_flags(struct rng *r)
@@ -929,6 +951,8 @@ static void op_recv(struct worker *w)
 	default:
 		n = CALL(w, OP_RECV, fd, recvmsg(fd, &mh, flags));
 	}
+	if (n > 0 && !(flags & MSG_PEEK))
+		w->rx_bytes += n;
 	if (bad)
 		return;
 	if (n > 0 && (size_t)n > room)
@@ -2067,8 +2091,11 @@ static void sysctl_main(struct worker *w)
 		     cfg.ns_name[w->ns] ? : "(own)");
 		goto out;
 	}
-	while (!time_up())
+	/* paced: the sockets are what this is about */
+	while (!time_up()) {
 		sysctl_step(w, s);
+		sleep_ms(1 + rnd(&w->rng, 4));
+	}
 out:
 	free(s);
 	free(w->buf);
@@ -2199,23 +2226,31 @@ static bool watchdog(struct worker *ws, int n)
 
 static void summary(struct worker *ws, int n, double secs)
 {
-	uint64_t ops[NR_OPS] = { 0 }, errs[ERR_SLOTS] = { 0 }, total = 0;
+	uint64_t ops[NR_OPS] = { 0 }, ok[NR_OPS] = { 0 };
+	uint64_t errs[ERR_SLOTS] = { 0 }, total = 0, tx = 0, rx = 0;
 	int i, k, ntop = 0, best;
 	const char *name;
 
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < NR_OPS; k++)
+		for (k = 0; k < NR_OPS; k++) {
 			ops[k] += ws[i].ops[k];
+			ok[k] += ws[i].ok[k];
+		}
 		for (k = 0; k < ERR_SLOTS; k++)
 			errs[k] += ws[i].errs[k];
+		tx += ws[i].tx_bytes;
+		rx += ws[i].rx_bytes;
 	}
 	for (k = 0; k < NR_OPS; k++)
 		total += ops[k];
-	printf("hostile: %llu calls in %.1f s\n", (unsigned long long)total, secs);
-	printf("hostile: calls:");
+	printf("hostile: %llu calls in %.1f s; %llu bytes sent, %llu received\n",
+	       (unsigned long long)total, secs, (unsigned long long)tx,
+	       (unsigned long long)rx);
+	printf("hostile: calls (succeeded/made):");
 	for (k = 0; k < NR_OPS; k++)
 		if (ops[k])
-			printf(" %s=%llu", op_name[k], (unsigned long long)ops[k]);
+			printf(" %s=%llu/%llu", op_name[k],
+			       (unsigned long long)ok[k], (unsigned long long)ops[k]);
 	printf("\nhostile: results:");
 	for (ntop = 0; ntop < 12; ntop++) {
 		best = -1;
