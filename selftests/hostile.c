@@ -158,7 +158,7 @@ struct worker {
 	atomic_bool done;
 	uint64_t ops[NR_OPS], ok[NR_OPS];
 	uint64_t errs[ERR_SLOTS];
-	uint64_t tx_bytes, rx_bytes;
+	uint64_t tx_bytes, rx_bytes, efault_checks;
 	/* socket threads */
 	struct slot fds[MAX_FDS];
 	int nfds;
@@ -299,6 +299,16 @@ static void *bad_ptr(struct rng *r, size_t len)
 	}
 }
 
+/* Whether the first N bytes at P, a bad_ptr(), are out of reach. */
+static bool faults(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	if (c >= guard && c < guard + page_size)
+		return n && c + n > guard + page_size;
+	return n;
+}
+
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
 {
@@ -336,6 +346,22 @@ static long end(struct worker *w, enum op op, long ret)
 	atomic_store_explicit(&w->total, w->total + 1, memory_order_relaxed);
 	errno = e;
 	return ret;
+}
+
+/*
+ * alttcp's own code (TCP-level options, sendmsg) must answer a pointer it
+ * cannot use with EFAULT: not a success, not another error.
+ */
+static void expect_efault(struct worker *w, long ret, const char *what, int a,
+			  int b)
+{
+	const char *e = ret < 0 ? strerrorname_np(errno) : "success";
+
+	w->efault_checks++;
+	if (ret < 0 && errno == EFAULT)
+		return;
+	fail("%s(%d, %d) with a bad pointer: %s, not EFAULT", what, a, b,
+	     e ? : "?");
 }
 
 /* CALL(w, OP, fd, expr): expr, with the watchdog told and the result counted */
@@ -710,6 +736,7 @@ static void op_setsockopt(struct worker *w)
 	int s = pick(w, -1), fd, level, name, v;
 	socklen_t len;
 	void *p = w->opt;
+	long ret;
 
 	if (s < 0 || w->fds[s].tcp)
 		return;
@@ -725,7 +752,32 @@ static void op_setsockopt(struct worker *w)
 		tame_sol_socket(r, name, w->opt, &len);
 	if (one_in(r, 20))
 		p = bad_ptr(r, len);
-	CALL(w, OP_SETSOCKOPT, fd, setsockopt(fd, level, name, p, len));
+	ret = CALL(w, OP_SETSOCKOPT, fd, setsockopt(fd, level, name, p, len));
+	/*
+	 * alttcp reads an int of any TCP-level option it is given (the
+	 * syscall refuses a negative length first).
+	 */
+	if (level == IPPROTO_TCP && p != w->opt && len >= sizeof(int) &&
+	    len <= INT_MAX && faults(p, sizeof(int)))
+		expect_efault(w, ret, "setsockopt(IPPROTO_TCP)", name, len);
+}
+
+/* The TCP-level options alttcp answers (sockopt.c), the rest ENOPROTOOPT. */
+static bool alttcp_gets(int name)
+{
+	switch (name) {
+	case TCP_NODELAY:
+	case TCP_MAXSEG:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+	case TCP_SYNCNT:
+	case TCP_LINGER2:
+	case TCP_USER_TIMEOUT:
+	case TCP_INFO:
+		return true;
+	}
+	return false;
 }
 
 static void op_getsockopt(struct worker *w)
@@ -760,6 +812,13 @@ static void op_getsockopt(struct worker *w)
 			     level, name, claim);
 			break;
 		}
+	if (level == IPPROTO_TCP && lenp != &len && faults(lenp, sizeof(len)))
+		expect_efault(w, ret, "getsockopt(IPPROTO_TCP) optlen", name, claim);
+	else if (level == IPPROTO_TCP && lenp == &len && p != w->buf &&
+		 claim > 0 && alttcp_gets(name) &&
+		 faults(p, MIN((size_t)claim, name == TCP_INFO ?
+			       sizeof(struct tcp_info) : sizeof(int))))
+		expect_efault(w, ret, "getsockopt(IPPROTO_TCP) optval", name, claim);
 	/* alttcp's own options must never report more than they were given */
 	if (!ret && level == IPPROTO_TCP && lenp == &len && claim >= 0 &&
 	    len > (socklen_t)claim)
@@ -780,19 +839,19 @@ static size_t io_len(struct rng *r, size_t room)
 
 /* Up to 8 segments of BASE (CAP bytes), now and then a bad one. */
 static int make_iov(struct rng *r, struct iovec *iov, unsigned char *base,
-		    size_t cap, size_t *total, bool *bad)
+		    size_t cap, size_t *total, unsigned int *bad)
 {
 	int n = one_in(r, 3) ? 1 + rnd(r, 8) : 1, i;
 	size_t off = 0, len;
 
-	*bad = false;
+	*bad = 0;
 	for (i = 0; i < n; i++) {
 		len = io_len(r, cap - off);
 		iov[i].iov_base = base + off;
 		iov[i].iov_len = len;
 		if (one_in(r, 40)) {
 			iov[i].iov_base = bad_ptr(r, len);
-			*bad = true;
+			*bad |= 1u << i;
 		}
 		off += len;
 	}
@@ -800,10 +859,11 @@ static int make_iov(struct rng *r, struct iovec *iov, unsigned char *base,
 	return n;
 }
 
-static int send_flags(struct rng *r)
+static int send_flags(struct rng *r, bool *odd)
 {
 	int f = 0;
 
+	*odd = false;
 	if (pct(r, 40))
 		f |= MSG_DONTWAIT;
 	if (pct(r, 70))
@@ -820,8 +880,10 @@ static int send_flags(struct rng *r)
 		f |= MSG_FASTOPEN;
 	if (one_in(r, 30))
 		f |= MSG_CONFIRM;
-	if (one_in(r, 50))
+	if (one_in(r, 50)) {
 		f |= (int)(1u << rnd(r, 32));
+		*odd = true;
+	}
 	return f;
 }
 
@@ -835,14 +897,15 @@ static void op_send(struct worker *w)
 	struct msghdr mh = { .msg_iov = iov };
 	int s = pick(w, K_CONN), fd, flags;
 	size_t total;
-	bool bad;
+	unsigned int bad;
+	bool odd;
 	long n;
 
 	if (s < 0)
 		return;
 	fd = w->fds[s].fd;
 	mh.msg_iovlen = make_iov(r, iov, pattern, BUF_LEN, &total, &bad);
-	flags = send_flags(r);
+	flags = send_flags(r, &odd);
 	if (one_in(r, 10)) {
 		mh.msg_namelen = rand_sockaddr(w, &name);
 		mh.msg_name = &name;
@@ -866,6 +929,11 @@ static void op_send(struct worker *w)
 		break;
 	default:
 		n = CALL(w, OP_SEND, fd, sendmsg(fd, &mh, flags));
+		/* alttcp copies the first 64 KiB before it looks at anything */
+		if (!w->fds[s].tcp && (bad & 1) && !odd && !(flags & MSG_OOB) &&
+		    mh.msg_iov == iov && !mh.msg_name && !mh.msg_control &&
+		    faults(iov[0].iov_base, MIN(iov[0].iov_len, 65536)))
+			expect_efault(w, n, "sendmsg", (int)iov[0].iov_len, flags);
 	}
 	if (n > 0)
 		w->tx_bytes += n;
@@ -917,7 +985,7 @@ static void op_recv(struct worker *w)
 	struct msghdr mh = { .msg_iov = iov };
 	int s = pick(w, K_CONN), fd, flags;
 	size_t total, room;
-	bool bad;
+	unsigned int bad;
 	long n;
 
 	if (s < 0)
@@ -2227,7 +2295,7 @@ static bool watchdog(struct worker *ws, int n)
 static void summary(struct worker *ws, int n, double secs)
 {
 	uint64_t ops[NR_OPS] = { 0 }, ok[NR_OPS] = { 0 };
-	uint64_t errs[ERR_SLOTS] = { 0 }, total = 0, tx = 0, rx = 0;
+	uint64_t errs[ERR_SLOTS] = { 0 }, total = 0, tx = 0, rx = 0, efc = 0;
 	int i, k, ntop = 0, best;
 	const char *name;
 
@@ -2239,6 +2307,7 @@ static void summary(struct worker *ws, int n, double secs)
 		for (k = 0; k < ERR_SLOTS; k++)
 			errs[k] += ws[i].errs[k];
 		tx += ws[i].tx_bytes;
+		efc += ws[i].efault_checks;
 		rx += ws[i].rx_bytes;
 	}
 	for (k = 0; k < NR_OPS; k++)
@@ -2263,7 +2332,8 @@ static void summary(struct worker *ws, int n, double secs)
 		printf(" %s=%llu", name ? : "E?", (unsigned long long)errs[best]);
 		errs[best] = 0;
 	}
-	printf("\n");
+	printf("\nhostile: %llu bad pointers to alttcp's own code, each EFAULT unless FAILed above\n",
+	       (unsigned long long)efc);
 }
 
 /* ------------------------------------------------------------- main */
