@@ -541,11 +541,25 @@ static int alttcp_release(struct socket *sock)
 	return 0;
 }
 
+/*
+ * As Linux: a listener shut for reading stops listening, which wakes
+ * accept() with EINVAL (the usual way to end another thread's accept
+ * loop); the socket keeps its port and may listen again.  SHUT_WR alone
+ * does nothing.  Under the lock.
+ */
+static void shutdown_listener(struct alttcp_sock *as, int how)
+{
+	if (how == SHUT_WR)
+		return;
+	alttcp_lhash_del(as);
+	at_close(as->conn, alttcp_now());
+}
+
 static int alttcp_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
 	struct alttcp_sock *as = alttcp_sk(sk);
-	int err;
+	int err = 0;
 
 	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2, as the core numbers them. */
 	if (how < SHUT_RD || how > SHUT_RDWR)
@@ -553,13 +567,16 @@ static int alttcp_shutdown(struct socket *sock, int how)
 	alttcp_lock(as->an);
 	if (!as->conn) {
 		err = -ENOTCONN;
+	} else if (at_conn_state(as->conn) == TCP_LISTEN) {
+		shutdown_listener(as, how);
 	} else {
 		err = at_shutdown(as->conn, how, alttcp_now());
 		if (as->conn)
 			alttcp_obj_mark(alttcp_obj_of(as->conn));
+		if (!err)
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | (how + 1));
 	}
-	if (!err)
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | (how + 1));
 	alttcp_unlock(as->an);
 	sk->sk_state_change(sk);
 	return err;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
-receive flags and timeouts, bind/connect port rules.  Prints TAP; run by
+receive flags and timeouts, bind/connect port rules, shutdown() of a
+listener.  Prints TAP; run by
 sockopt.sh inside a fresh network namespace, over loopback."""
 
 import errno
@@ -10,6 +11,7 @@ import fcntl
 import socket
 import struct
 import sys
+import threading
 import time
 
 ALTTCP = 253
@@ -45,6 +47,15 @@ def check_errno(desc, err, fn, *args):
         check_eq(desc, errno.errorcode.get(e.errno), errno.errorcode[err])
         return
     check(desc, False, "no error")
+
+
+def outcome(fn, *args):
+    """"ok" or the errno's name: a failure to report, not to raise."""
+    try:
+        fn(*args)
+    except OSError as e:
+        return errno.errorcode.get(e.errno)
+    return "ok"
 
 
 def sysctl(name, value):
@@ -265,6 +276,45 @@ def test_ports_and_tw_reuse(port):
     sysctl("local_port_range", "32768 60999")
 
 
+def test_listener_shutdown(port):
+    """shutdown() of a listener, as servers end another thread's accept():
+    it stops listening and wakes the accept() (found by hostile.sh)."""
+    lsk = stream()
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsk.bind(("127.0.0.1", port))
+    lsk.listen(8)
+    result = []
+
+    def blocked_accept():
+        try:
+            lsk.accept()
+            result.append("accepted")
+        except OSError as e:
+            result.append(errno.errorcode.get(e.errno))
+
+    waiter = threading.Thread(target=blocked_accept, daemon=True)
+    waiter.start()
+    time.sleep(0.5)     # in accept() by now (and if not, it fails alike)
+    got = outcome(lsk.shutdown, socket.SHUT_WR)
+    waiter.join(0.5)
+    check_eq("shutdown(SHUT_WR) of a listener: 0, and it still listens",
+             (got, waiter.is_alive()), ("ok", True))
+    got = outcome(lsk.shutdown, socket.SHUT_RDWR)
+    waiter.join(5)
+    check_eq("shutdown(SHUT_RDWR) of a listener: 0, and the blocked accept() "
+             "fails with EINVAL", (got, result), ("ok", ["EINVAL"]))
+    check_errno("connect() to its port is refused", errno.ECONNREFUSED,
+                stream().connect, ("127.0.0.1", port))
+    lsk.listen(8)
+    cli = stream()
+    cli.connect(("127.0.0.1", port))
+    srv, _ = lsk.accept()
+    check_eq("listen() again: the same port, and it accepts",
+             srv.getsockname()[1], port)
+    for sk in (cli, srv, lsk):
+        sk.close()
+
+
 def main():
     print("TAP version 13")
     test_identity()
@@ -272,6 +322,7 @@ def main():
     test_connected(6001)
     test_bind(6101)
     test_ports_and_tw_reuse(6201)
+    test_listener_shutdown(6301)
     print(f"1..{count}")
     return 1 if failed else 0
 
