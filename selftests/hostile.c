@@ -109,6 +109,7 @@ enum op {
 	OP_SOCKET, OP_BIND, OP_LISTEN, OP_CONNECT, OP_ACCEPT, OP_SETSOCKOPT,
 	OP_GETSOCKOPT, OP_SEND, OP_RECV, OP_SENDFILE, OP_SHUTDOWN, OP_CLOSE,
 	OP_POLL, OP_EPOLL, OP_IOCTL, OP_FCNTL, OP_NAME, OP_SHARE, OP_ADOPT,
+	OP_UNBLOCK,
 	OP_GENL_SEND, OP_GENL_RECV, OP_GENL_REPLY, OP_GENL_SOCKOPT,
 	OP_SYSCTL_WRITE, OP_SYSCTL_READ, OP_UNLOAD, NR_OPS
 };
@@ -121,6 +122,7 @@ static const char *const op_name[NR_OPS] = {
 	[OP_SHUTDOWN] = "shutdown", [OP_CLOSE] = "close", [OP_POLL] = "poll",
 	[OP_EPOLL] = "epoll", [OP_IOCTL] = "ioctl", [OP_FCNTL] = "fcntl",
 	[OP_NAME] = "getname", [OP_SHARE] = "share", [OP_ADOPT] = "adopt",
+	[OP_UNBLOCK] = "unblock",
 	[OP_GENL_SEND] = "genl_send", [OP_GENL_RECV] = "genl_recv",
 	[OP_GENL_REPLY] = "genl_reply", [OP_GENL_SOCKOPT] = "genl_sockopt",
 	[OP_SYSCTL_WRITE] = "sysctl_write", [OP_SYSCTL_READ] = "sysctl_read",
@@ -1306,6 +1308,155 @@ static void op_pair(struct worker *w)
 		fcntl(c, F_SETFL, fcntl(c, F_GETFL) & ~O_NONBLOCK);
 }
 
+/*
+ * The one hang bounded timeouts cannot see: a call blocked on a socket
+ * that another thread shuts down must return then, not at its timeout
+ * (servers end accept loops so).  A helper thread blocks in accept(),
+ * recv(), send() or connect() with a UNBLOCK_S timeout; this one shuts
+ * the socket down; the helper must not come back with the timeout's
+ * errno.
+ */
+#define UNBLOCK_S	4
+
+struct blocked {
+	int fd;
+	enum { B_ACCEPT, B_RECV, B_SEND, B_CONNECT } call;
+	struct sockaddr_in to;
+	uint64_t ns;
+	int err;
+};
+
+static const char *const blocked_name[] = { "accept", "recv", "send", "connect" };
+
+static void *blocked_call(void *arg)
+{
+	struct blocked *b = arg;
+	uint64_t t0 = now_ns();
+	long ret;
+	char c;
+
+	switch (b->call) {
+	case B_ACCEPT:
+		ret = accept4(b->fd, NULL, NULL, SOCK_CLOEXEC);
+		break;
+	case B_RECV:
+		ret = recv(b->fd, &c, 1, 0);
+		break;
+	case B_SEND:
+		ret = send(b->fd, pattern, 65536, MSG_NOSIGNAL);
+		break;
+	default:
+		ret = connect(b->fd, (void *)&b->to, sizeof(b->to));
+	}
+	b->err = ret < 0 ? errno : 0;
+	if (ret >= 0 && b->call == B_ACCEPT)
+		close(ret);
+	b->ns = now_ns() - t0;
+	return NULL;
+}
+
+/* A listener on an ephemeral loopback port, and its address. */
+static int unblock_listener(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int fd;
+
+	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
+				     .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_ALTTCP);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (void *)sin, len) || listen(fd, 4) ||
+	    getsockname(fd, (void *)sin, &len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The socket to block on, in b->fd; *extra: one more to close after. */
+static int unblock_setup(struct worker *w, struct blocked *b, int *extra)
+{
+	struct timeval tv = { 1, 0 };
+	struct sockaddr_in sin;
+	int l;
+
+	*extra = -1;
+	if (b->call == B_CONNECT) {
+		/* a neighbour that never answers ARP: SYN_SENT to the end */
+		b->to = (struct sockaddr_in){ .sin_family = AF_INET,
+			.sin_port = htons(cfg.port_base),
+			.sin_addr.s_addr = (cfg.addr[w->ns] & htonl(0xffffff00)) |
+					   htonl(0x77) };
+		b->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
+			       SOCK_NONBLOCK, IPPROTO_ALTTCP);
+		if (b->fd < 0)
+			return -1;
+		/* under way before the helper's blocking connect() waits on it */
+		if (!connect(b->fd, (void *)&b->to, sizeof(b->to)) ||
+		    errno != EINPROGRESS)
+			return -1;
+		return fcntl(b->fd, F_SETFL, 0);
+	}
+	l = unblock_listener(&sin);
+	if (l < 0 || b->call == B_ACCEPT) {
+		b->fd = l;
+		return l < 0 ? -1 : 0;
+	}
+	*extra = l;
+	b->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_ALTTCP);
+	if (b->fd < 0)
+		return -1;
+	setsockopt(b->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(b->fd, (void *)&sin, sizeof(sin)))
+		return -1;
+	*extra = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	close(l);
+	if (*extra < 0)
+		return -1;
+	/* send: nobody reads, so fill both ends' buffers first */
+	while (b->call == B_SEND &&
+	       send(b->fd, pattern, 65536, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	return 0;
+}
+
+static void op_unblock(struct worker *w)
+{
+	struct timeval tv = { UNBLOCK_S, 0 };
+	struct blocked b = { .fd = -1 };
+	pthread_t helper;
+	int extra;
+
+	/* rarer than its weight of 1 says: each one takes 100 ms */
+	if (!one_in(&w->rng, 4))
+		return;
+	b.call = rnd(&w->rng, cfg.addr[w->ns] ? 4 : 3);
+	if (unblock_setup(w, &b, &extra))
+		goto out;
+	setsockopt(b.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(b.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (pthread_create(&helper, NULL, blocked_call, &b))
+		goto out;
+	sleep_ms(100);		/* in the call by now, or it returns at once */
+	CALL(w, OP_SHUTDOWN, b.fd, shutdown(b.fd, SHUT_RDWR));
+	begin(w, OP_UNBLOCK, b.fd);
+	pthread_join(helper, NULL);
+	errno = b.err;
+	end(w, OP_UNBLOCK, b.err ? -1 : 0);
+	if ((b.err == EAGAIN || b.err == EINPROGRESS || b.err == EALREADY) &&
+	    b.ns >= (UNBLOCK_S - 1) * 1000000000ull)
+		fail("shutdown(SHUT_RDWR) did not wake a blocked %s: %s after %llu ms",
+		     blocked_name[b.call], strerrorname_np(b.err),
+		     (unsigned long long)b.ns / 1000000);
+out:
+	if (b.fd >= 0)
+		close(b.fd);
+	if (extra >= 0)
+		close(extra);
+}
+
 static const struct {
 	void (*fn)(struct worker *w);
 	unsigned int weight;
@@ -1315,7 +1466,7 @@ static const struct {
 	{ op_send, 10 }, { op_recv, 10 }, { op_sendfile, 2 },
 	{ op_shutdown, 3 }, { op_close, 6 }, { op_poll, 4 }, { op_epoll, 3 },
 	{ op_ioctl, 2 }, { op_fcntl, 2 }, { op_getname, 2 }, { op_share, 2 },
-	{ op_adopt, 2 }, { op_pair, 5 },
+	{ op_adopt, 2 }, { op_pair, 5 }, { op_unblock, 1 },
 };
 
 static void sock_setup(struct worker *w)
