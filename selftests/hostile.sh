@@ -16,6 +16,8 @@
 #
 # The seed is printed; a failure replays (as far as thread scheduling
 # allows) with ALTTCP_TEST_HOSTILE_SEED=N make selftest T=hostile.sh.
+# Runs longer than about 250 s need a larger per-test timeout
+# (ALTTCP_VM_TEST_TIMEOUT) than selftests/settings' 300 s.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -137,7 +139,8 @@ timeout -s KILL $((RUN_S + 30)) "$HOSTILE" --seed "$SEED" \
 	--addrs 10.0.9.1,10.0.9.2 --unload > "$OUT/hostile.log" 2>&1 &
 hpid=$!
 pids+=("$hpid")
-churn &
+# (bash reports each killed driver on stderr: not for the TAP output)
+churn 2> "$OUT/churn.stderr" &
 cpid=$!
 pids+=("$cpid")
 rpid=""
