@@ -50,6 +50,8 @@ static void keepalive_timeout(struct at_conn *c, at_u64 now)
 	int probes = ka_param(c, c->ov.keepalive_probes,
 			      c->ctx->params->keepalive_probes);
 	int ut = c->ov.user_timeout_ms;
+	/* TCP_USER_TIMEOUT 0 is off, as unset: the probe count rules. */
+	at_bool ut_on = ut != AT_UNSET && ut > 0;
 	at_u64 idle = now - c->last_rcv;
 	struct at_out out;
 
@@ -65,11 +67,11 @@ static void keepalive_timeout(struct at_conn *c, at_u64 now)
 		c->ka_at = c->last_rcv + ka_time(c);
 		return;
 	}
-	if ((ut != AT_UNSET && ut > 0 && c->probes_out &&
+	if ((ut_on && c->probes_out &&
 	     idle >= (at_u64)ut * AT_USEC_PER_MSEC) ||
-	    (ut == AT_UNSET && (int)c->probes_out >= probes)) {
+	    (!ut_on && (int)c->probes_out >= probes)) {
 		AT_INC(c->ctx, ABORT_ON_TIMEOUT);
-		at_conn_done(c, ut != AT_UNSET ? AT_R_USER_TIMEOUT :
+		at_conn_done(c, ut_on ? AT_R_USER_TIMEOUT :
 			     AT_R_KEEPALIVE_TIMEOUT, AT_ETIMEDOUT);
 		return;
 	}

@@ -1281,3 +1281,38 @@ TEST(FuzzRegression, DroppedAckDoesNotMoveTsRecent)
 		EXPECT_EQ(n.a.mib(AT_MIB_PAWS_REJECTED), 0u);
 	}
 }
+
+/* ---------------- what the libFuzzer targets found (kmod/core/fuzz) ---------------- */
+
+// timer.c:keepalive_timeout() gave up on a silent peer only with
+// TCP_USER_TIMEOUT unset or positive.  Set to 0, which means "off" (as in
+// Linux, and as the glue stores it), the connection probed a dead peer
+// every keepalive_intvl forever.  Found by the fuzz harness's liveness
+// check: after hours without a network nothing may still wait on the peer.
+TEST(FuzzRegression, KeepaliveGivesUpWithUserTimeoutZero)
+{
+	for (int ut : {0, -1}) {
+		SCOPED_TRACE(ut ? "user timeout unset" : "user timeout 0");
+		Net n(Params([](at_params &p) {
+			p.keepalive_time = 10;
+			p.keepalive_intvl = 2;
+			p.keepalive_probes = 3;
+		}));
+		ASSERT_TRUE(n.Open());
+		at_overrides o;
+		at_overrides_unset(&o);
+		if (!ut)
+			o.user_timeout_ms = 0;
+		at_set_overrides(n.cli->c, &o, n.s.now);
+		at_set_keepalive(n.cli->c, 1, n.s.now);
+		uint64_t last = n.cli->c->last_rcv;
+		n.s.DropAll([](const Cap &) { return true; });
+		uint64_t when = 0;
+		ASSERT_TRUE(n.Run([&] { return n.cli->state() == AT_CLOSED; }, 3600 * kSec));
+		EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
+		ASSERT_TRUE(HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_KEEPALIVE_TIMEOUT, &when));
+		// Probes at 10, 12 and 14 s of silence; the third goes unanswered.
+		EXPECT_EQ(when - last, 16 * kSec);
+		EXPECT_EQ(n.a.mib(AT_MIB_KEEPALIVE_PROBES), 3u);
+	}
+}
