@@ -26,6 +26,8 @@ ALTTCP_CONNECT=${ALTTCP_CONNECT:-$ALTTCP_ROOT/selftests/alttcp_connect}
 RUN_S=${ALTTCP_TEST_HOSTILE_SECONDS:-30}
 SEED=${ALTTCP_TEST_HOSTILE_SEED:-4242}
 THREADS=${ALTTCP_TEST_HOSTILE_THREADS:-4}
+# more arguments for the driver, e.g. "--no-sysctl --genl 0" to narrow a failure down
+read -ra EXTRA <<< "${ALTTCP_TEST_HOSTILE_ARGS:-}"
 
 require_root
 # It unloads the module and deletes namespaces: only in the throw-away VM.
@@ -136,7 +138,7 @@ t0=$EPOCHREALTIME
 END=$((EPOCHSECONDS + RUN_S))
 timeout -s KILL $((RUN_S + 30)) "$HOSTILE" --seed "$SEED" \
 	--seconds "$RUN_S" --threads "$THREADS" --netns "$C,$S" \
-	--addrs 10.0.9.1,10.0.9.2 --unload > "$OUT/hostile.log" 2>&1 &
+	--addrs 10.0.9.1,10.0.9.2 --unload "${EXTRA[@]}" > "$OUT/hostile.log" 2>&1 &
 hpid=$!
 pids+=("$hpid")
 # (bash reports each killed driver on stderr: not for the TAP output)
