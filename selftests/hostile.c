@@ -161,10 +161,12 @@ struct worker {
 	uint64_t ops[NR_OPS], ok[NR_OPS];
 	uint64_t errs[ERR_SLOTS];
 	uint64_t tx_bytes, rx_bytes, efault_checks;
+	uint64_t accepted, accepted_across;	/* from the other namespace */
 	/* socket threads */
 	struct slot fds[MAX_FDS];
 	int nfds;
 	int memfd, epfd;
+	int home;			/* a listener left alone; see home_port() */
 	unsigned char *buf;		/* BUF_LEN + CANARY */
 	unsigned char opt[OPT_LEN];
 };
@@ -426,6 +428,8 @@ static void bound_timeouts(struct worker *w, int fd)
 
 /* ------------------------------------------------------- addresses */
 
+static in_addr_t other_addr(struct worker *w);
+
 static in_addr_t own_addr(struct worker *w)
 {
 	return cfg.addr[w->ns] ? cfg.addr[w->ns] : htonl(INADDR_LOOPBACK);
@@ -502,6 +506,20 @@ static socklen_t rand_sockaddr(struct worker *w, struct sockaddr_storage *ss)
 
 /* ------------------------------------------------------ socket calls */
 
+/* A new connection: bounded like the rest, and counted by where it is from. */
+static void accepted(struct worker *w, int fd)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+
+	bound_timeouts(w, fd);
+	w->accepted++;
+	if (cfg.nns == 2 && cfg.addr[1 - w->ns] &&
+	    !getpeername(fd, (void *)&peer, &len) &&
+	    peer.sin_addr.s_addr == other_addr(w))
+		w->accepted_across++;
+}
+
 static void op_socket(struct worker *w)
 {
 	struct rng *r = &w->rng;
@@ -571,6 +589,36 @@ static void op_connect(struct worker *w)
 		w->fds[s].kind = K_CONN;
 }
 
+#define HOME	(-2)		/* the slot of w->home, which is in none */
+
+/*
+ * A listener with a connection waiting, if there is one: most accept()s
+ * would otherwise find none, and connections from the other namespace
+ * would wait in their queue until the listener goes.
+ */
+static int ready_listener(struct worker *w)
+{
+	struct pollfd p[MAX_FDS + 1];
+	int slot[MAX_FDS + 1], ready[MAX_FDS + 1], i, n = 0, nready = 0;
+
+	for (i = 0; i < w->nfds; i++) {
+		if (w->fds[i].kind != K_LISTEN)
+			continue;
+		p[n] = (struct pollfd){ .fd = w->fds[i].fd, .events = POLLIN };
+		slot[n++] = i;
+	}
+	if (w->home >= 0) {
+		p[n] = (struct pollfd){ .fd = w->home, .events = POLLIN };
+		slot[n++] = HOME;
+	}
+	if (!n || CALL(w, OP_POLL, -1, poll(p, n, rnd(&w->rng, 10))) <= 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (p[i].revents & POLLIN)
+			ready[nready++] = slot[i];
+	return nready ? ready[rnd(&w->rng, nready)] : -1;
+}
+
 static void op_accept(struct worker *w)
 {
 	static const socklen_t lens[] = { 0, 1, 4, 15, 16, 17, 128, (socklen_t)-1 };
@@ -578,13 +626,15 @@ static void op_accept(struct worker *w)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss), *lenp = &len;
 	void *addr = &ss;
-	int s = pick(w, K_LISTEN), fd, nfd, flags = 0;
+	int s = pct(r, 70) ? ready_listener(w) : -1, fd, nfd, flags = 0;
 	bool tcp;
 
-	if (s < 0)
+	if (s == -1)
+		s = pick(w, K_LISTEN);
+	if (s == -1)
 		return;
-	fd = w->fds[s].fd;
-	tcp = w->fds[s].tcp;
+	fd = s == HOME ? w->home : w->fds[s].fd;
+	tcp = s != HOME && w->fds[s].tcp;
 	if (pct(r, 50))
 		flags |= SOCK_NONBLOCK;
 	if (pct(r, 50))
@@ -615,7 +665,7 @@ static void op_accept(struct worker *w)
 		   accept(fd, addr, lenp) : accept4(fd, addr, lenp, flags));
 	if (nfd < 0)
 		return;
-	bound_timeouts(w, nfd);
+	accepted(w, nfd);
 	keep(w, nfd, K_CONN, tcp);
 }
 
@@ -1239,15 +1289,44 @@ static void op_adopt(struct worker *w)
 	keep(w, sl.fd, sl.kind, sl.tcp);
 }
 
-/* A listener of this thread, made if it has none, for op_pair. */
+/*
+ * Each socket thread's home listener: on a port of the pool that the other
+ * namespace's threads know (pair_across), and out of reach of op_close,
+ * so that connections across the veth find a listener that accepts.
+ */
+static int home_port(int idx)
+{
+	return cfg.port_base + idx % N_PORTS;
+}
+
+static void home_listen(struct worker *w)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(home_port(w->idx)) };
+	int one = 1;
+
+	w->home = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_ALTTCP);
+	if (w->home < 0)
+		return;
+	bound_timeouts(w, w->home);
+	setsockopt(w->home, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(w->home, (void *)&sin, sizeof(sin)) || listen(w->home, 64)) {
+		close(w->home);
+		w->home = -1;
+	}
+}
+
+/* A listener of this thread, made if it has none, for op_pair: its fd. */
 static int own_listener(struct worker *w)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int i, fd, one = 1;
 
+	if (w->home >= 0 && pct(&w->rng, 50))
+		return w->home;
 	for (i = 0; i < w->nfds; i++)
 		if (w->fds[i].kind == K_LISTEN && !w->fds[i].tcp)
-			return i;
+			return w->fds[i].fd;
 	fd = CALL(w, OP_SOCKET, -1, socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
 					   IPPROTO_ALTTCP));
 	if (fd < 0)
@@ -1260,13 +1339,40 @@ static int own_listener(struct worker *w)
 		CALL(w, OP_CLOSE, fd, close(fd));
 		return -1;
 	}
-	return keep(w, fd, K_LISTEN, false);
+	keep(w, fd, K_LISTEN, false);
+	return fd;
+}
+
+/* A connection to a home listener of the other namespace's threads. */
+static void pair_across(struct worker *w)
+{
+	struct rng *r = &w->rng;
+	int first = 1 - w->ns, c;	/* their indexes: first + 2 * k */
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = other_addr(w),
+	};
+	bool tcp = one_in(r, 8);
+
+	if (cfg.nsock <= first)
+		return;
+	sin.sin_port = htons(home_port(first + 2 * rnd(r, (cfg.nsock - first + 1) / 2)));
+	c = CALL(w, OP_SOCKET, -1, socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+					  SOCK_CLOEXEC,
+					  tcp ? IPPROTO_TCP : IPPROTO_ALTTCP));
+	if (c < 0)
+		return;
+	bound_timeouts(w, c);
+	CALL(w, OP_CONNECT, c, connect(c, (void *)&sin, sizeof(sin)));
+	keep(w, c, K_CONN, tcp);
+	if (pct(r, 50))
+		fcntl(c, F_SETFL, fcntl(c, F_GETFL) & ~O_NONBLOCK);
 }
 
 /*
  * Random calls alone seldom get a connection up, and most of the code is
- * behind one: connect to a listener of this thread (or to whatever listens
- * on that port in the other namespace) and accept.
+ * behind one: connect to a listener of this thread and accept, or to one
+ * in the other namespace.
  */
 static void op_pair(struct worker *w)
 {
@@ -1274,20 +1380,21 @@ static void op_pair(struct worker *w)
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	struct pollfd p;
-	int l, lfd, c, a;
+	int lfd, c, a;
 	bool tcp = one_in(r, 8);
 
 	while (w->nfds > MAX_FDS - 3)
 		drop(w, rnd(r, w->nfds));
-	l = own_listener(w);
-	if (l < 0)
+	if (cfg.nns == 2 && cfg.addr[1 - w->ns] && one_in(r, 3)) {
+		pair_across(w);
 		return;
-	lfd = w->fds[l].fd;
+	}
+	lfd = own_listener(w);
+	if (lfd < 0)
+		return;
 	if (getsockname(lfd, (void *)&sin, &len))
 		return;
 	sin.sin_addr.s_addr = pct(r, 50) ? htonl(INADDR_LOOPBACK) : own_addr(w);
-	if (one_in(r, 3))
-		sin.sin_addr.s_addr = other_addr(w);
 	c = CALL(w, OP_SOCKET, -1, socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
 					  SOCK_CLOEXEC,
 					  tcp ? IPPROTO_TCP : IPPROTO_ALTTCP));
@@ -1301,7 +1408,7 @@ static void op_pair(struct worker *w)
 	a = CALL(w, OP_ACCEPT, lfd, accept4(lfd, NULL, NULL, SOCK_CLOEXEC |
 					    (pct(r, 50) ? SOCK_NONBLOCK : 0)));
 	if (a >= 0) {
-		bound_timeouts(w, a);
+		accepted(w, a);
 		keep(w, a, K_CONN, false);
 	}
 	if (pct(r, 50))
@@ -1487,6 +1594,7 @@ static void sock_main(struct worker *w)
 	sock_setup(w);
 	if (!w->buf)
 		return;
+	home_listen(w);
 	for (i = 0; i < ARRAY_SIZE(sock_ops); i++)
 		sum += sock_ops[i].weight;
 	while (!time_up()) {
@@ -1497,6 +1605,8 @@ static void sock_main(struct worker *w)
 	}
 	while (w->nfds)
 		drop(w, w->nfds - 1);
+	if (w->home >= 0)
+		close(w->home);
 	if (w->epfd >= 0)
 		close(w->epfd);
 	if (w->memfd >= 0)
@@ -2447,6 +2557,7 @@ static void summary(struct worker *ws, int n, double secs)
 {
 	uint64_t ops[NR_OPS] = { 0 }, ok[NR_OPS] = { 0 };
 	uint64_t errs[ERR_SLOTS] = { 0 }, total = 0, tx = 0, rx = 0, efc = 0;
+	uint64_t acc = 0, across = 0;
 	int i, k, ntop = 0, best;
 	const char *name;
 
@@ -2459,12 +2570,15 @@ static void summary(struct worker *ws, int n, double secs)
 			errs[k] += ws[i].errs[k];
 		tx += ws[i].tx_bytes;
 		efc += ws[i].efault_checks;
+		acc += ws[i].accepted;
+		across += ws[i].accepted_across;
 		rx += ws[i].rx_bytes;
 	}
 	for (k = 0; k < NR_OPS; k++)
 		total += ops[k];
-	printf("hostile: %llu calls in %.1f s; %llu bytes sent, %llu received\n",
-	       (unsigned long long)total, secs, (unsigned long long)tx,
+	printf("hostile: %llu calls in %.1f s; %llu connections accepted (%llu from the other namespace); %llu bytes sent, %llu received\n",
+	       (unsigned long long)total, secs, (unsigned long long)acc,
+	       (unsigned long long)across, (unsigned long long)tx,
 	       (unsigned long long)rx);
 	printf("hostile: calls (succeeded/made):");
 	for (k = 0; k < NR_OPS; k++)
@@ -2691,7 +2805,7 @@ static struct worker *make_workers(int *n)
 		w->rng.s = cfg.seed ^ (0xd1b54a32d192ed03ull * (i + 1));
 		rnd64(&w->rng);
 		atomic_init(&w->cur, -1);
-		w->memfd = w->epfd = -1;
+		w->memfd = w->epfd = w->home = -1;
 		if (i < cfg.nsock) {
 			w->role = R_SOCK;
 			w->ns = i % cfg.nns;
