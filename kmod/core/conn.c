@@ -159,6 +159,12 @@ static void conn_defaults(struct at_conn *c, struct at_ctx *ctx,
 	c->ssthresh = 0x7fffffff;
 	at_rto_init(c);
 	at_conn_init_mss(c);
+	/*
+	 * As Linux's tcp_init_sock(): a connection closed in SYN_RECV never
+	 * passes at_conn_established(), and its data must not wait on a
+	 * congestion window of 0 once the SYN is acked.
+	 */
+	c->cwnd = AT_INIT_CWND_SEGS * c->snd_mss;
 }
 
 struct at_conn *at_conn_alloc(struct at_ctx *ctx, const struct at_tuple *t,

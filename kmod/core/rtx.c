@@ -106,9 +106,14 @@ void at_ack_received(struct at_conn *c, const struct at_seg *seg,
 	/* Any acceptable ACK shows the peer alive (Linux's tcp_ack). */
 	c->probes_out = 0;
 	if (!at_seq_gt(ack, c->snd_una)) {
+		/*
+		 * Only data is fast-retransmitted: while our SYN is unacked
+		 * (closed in SYN_RECV) it is what is in flight, and the
+		 * retransmission timer resends it.
+		 */
 		if (ack == c->snd_una && !seg->len &&
 		    !(seg->flags & (AT_SYN | AT_FIN)) &&
-		    c->snd_wnd == old_wnd && at_in_flight(c))
+		    c->snd_wnd == old_wnd && at_in_flight(c) && c->syn_acked)
 			at_cc_dupack(c, now);
 		return;
 	}

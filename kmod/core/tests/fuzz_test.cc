@@ -1316,3 +1316,56 @@ TEST(FuzzRegression, KeepaliveGivesUpWithUserTimeoutZero)
 		EXPECT_EQ(n.a.mib(AT_MIB_KEEPALIVE_PROBES), 3u);
 	}
 }
+
+// rtx.c counted duplicate ACKs while only our SYN was in flight: closed
+// in SYN_RECV (simultaneous open), a connection in FIN_WAIT1 took three
+// ACKs of its ISN for loss, and fast retransmit sent "data" from snd_una,
+// the SYN's own sequence number: a byte from before the send ring (from a
+// NULL ring when nothing had been queued).  The SYN is the retransmission
+// timer's to resend.  Once it was acked, the queued data then waited on a
+// congestion window of 0 (only at_conn_established() set one) until the
+// persist and retransmission timers got it out.
+TEST(FuzzRegression, NoFastRetransmitOfTheSyn)
+{
+	for (int queued : {0, 1}) {
+		SCOPED_TRACE(queued ? "data queued" : "nothing queued");
+		Net n;
+		sim::App *cli = n.a.Connect(C, kPort);
+		ASSERT_NE(cli, nullptr);
+		uint16_t port = cli->c->tuple.lport;
+		uint32_t iss = cli->c->iss;
+		Seg s;
+		s.flags = AT_SYN;
+		s.seq = 5000;
+		s.window = 65535;
+		n.a.Deliver(Build(kPort, port, s, nullptr), C, n.s.now);
+		ASSERT_EQ(cli->state(), AT_SYN_RECV);
+		auto up = Pattern(3000);
+		if (queued)
+			cli->Send(up.data(), up.size());
+		cli->Shutdown(AT_SHUT_WR);
+		ASSERT_EQ(cli->state(), AT_FIN_WAIT1);
+		// A window update, then three duplicates, none acking the SYN.
+		s.flags = AT_ACK;
+		s.seq = 5001;
+		s.ack = iss;
+		s.window = 0;
+		for (int i = 0; i < 4; i++)
+			n.a.Deliver(Build(kPort, port, s, nullptr), C, n.s.now);
+		EXPECT_TRUE(n.From(A, [](const Cap &c) { return c.len > 0; }).empty())
+			<< Trace(n.s);
+		EXPECT_EQ(cli->c->in_recovery, 0u);
+		// The ACK of the SYN lets the data and the FIN go.
+		s.ack = iss + 1;
+		s.window = 65535;
+		n.a.Deliver(Build(kPort, port, s, nullptr), C, n.s.now);
+		auto data = n.From(A, [](const Cap &c) { return c.len > 0 || c.Fin(); });
+		ASSERT_FALSE(data.empty());
+		EXPECT_EQ(data[0].seq, iss + 1);
+		uint32_t bytes = 0;
+		for (const Cap &c : data)
+			bytes += c.len;
+		EXPECT_EQ(bytes, queued ? 3000u : 0u);
+		EXPECT_TRUE(data.back().Fin());
+	}
+}
