@@ -13,17 +13,21 @@
  * two namespaces and connect across them (--addrs names each one's
  * address) as well as over loopback within one.
  *
- * Every result is accepted: what the caller checks is that the kernel
- * neither crashes, warns nor hangs.  Hence the bounds: every blocking call
- * has a timeout of at most 200 ms, SO_LINGER at most 1 s, every thread
- * stops at --seconds, and a watchdog ends the program (exit 3, naming the
- * stuck thread, its call and its kernel stack) if one has not stopped
- * GRACE_S seconds later.  A thread holds at most MAX_FDS descriptors.
+ * Almost every result is accepted: what the caller checks is that the
+ * kernel neither crashes, warns nor hangs.  Hence the bounds: every
+ * blocking call has a timeout of at most 200 ms (UNBLOCK_S for the one
+ * that checks wake-ups), SO_LINGER at most 1 s, every thread stops at
+ * --seconds, and a watchdog ends the program (exit 3, naming the stuck
+ * thread, its call and its kernel stack) if one has not stopped GRACE_S
+ * seconds later.  A thread holds at most MAX_FDS descriptors.
  *
- * What the program can see itself fails it (exit 2): a kernel write past
- * the length user space gave (getsockopt, recvmsg), a malformed netlink
- * reply, the module unloading while its sockets are open, a sysctl that
- * cannot be restored.  The original sysctl values are put back at the end.
+ * What the program can see itself fails it (exit 2): alttcp's own code
+ * answering a bad pointer with anything but EFAULT, a kernel write past
+ * the length user space gave (getsockopt, recvmsg), a call blocked on a
+ * socket that another thread shuts down sleeping on to its timeout, a
+ * malformed netlink reply, the module unloading while its sockets are
+ * open, a sysctl that cannot be restored.  The original sysctl values are
+ * put back at the end.
  *
  * Replay: each thread draws from its own PRNG, seeded from --seed and the
  * thread's index, so the same arguments replay the same choices.  That is
@@ -175,7 +179,7 @@ static struct {
 	uint64_t seed;
 	int seconds;
 	int nsock, ngenl;
-	bool sysctl, unload, verbose;
+	bool sysctl, unload;
 	int nns;
 	const char *ns_name[MAX_NS];
 	int ns_fd[MAX_NS];
@@ -427,8 +431,6 @@ static void bound_timeouts(struct worker *w, int fd)
 }
 
 /* ------------------------------------------------------- addresses */
-
-static in_addr_t other_addr(struct worker *w);
 
 static in_addr_t own_addr(struct worker *w)
 {
@@ -1433,7 +1435,9 @@ struct blocked {
 	int err;
 };
 
-static const char *const blocked_name[] = { "accept", "recv", "send", "connect" };
+static const char *const blocked_name[] = {
+	"accept", "recv", "send", "connect",
+};
 
 static void *blocked_call(void *arg)
 {
