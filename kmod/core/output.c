@@ -451,7 +451,8 @@ void at_output(struct at_conn *c, at_u64 now)
 		used = send_segment(c, c->snd_nxt, len, seg_size, retrans, now);
 		if (!used)
 			break;
-		if (!c->rtt_pending && at_seq_ge(c->snd_nxt, c->snd_max)) {
+		/* Time new data only (snd_max has already moved past it). */
+		if (!c->rtt_pending && !retrans) {
 			c->rtt_pending = 1;
 			c->rtt_seq = c->snd_nxt;
 			c->rtt_time = now;

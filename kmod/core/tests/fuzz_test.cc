@@ -1369,3 +1369,29 @@ TEST(FuzzRegression, NoFastRetransmitOfTheSyn)
 		EXPECT_TRUE(data.back().Fin());
 	}
 }
+
+// output.c armed the RTT measurement only when snd_nxt had reached
+// snd_max after send_segment() had already moved snd_max past it: no data
+// segment was ever timed, and the RTO kept the handshake's sample for the
+// connection's life.  A path whose RTT grew after the handshake saw
+// spurious timeouts on every flight.  Found by the line coverage of the
+// fuzz corpora (make fuzz-cov): the sampling code never ran.
+TEST(FuzzRegression, DataSegmentsAreTimed)
+{
+	Net n;
+	n.s.link.delay = kMs;
+	ASSERT_TRUE(n.Open());
+	n.s.link.delay = 100 * kMs;
+	auto data = Pattern(300000);
+	n.cli->Send(data.data(), data.size());
+	ASSERT_TRUE(n.Run([&] { return n.Server()->rx.size() == data.size(); }, 60 * kSec));
+	EXPECT_EQ(n.Server()->rx, data);
+	// One sample per flight, each weighing 1/8 (RFC 6298): from the
+	// handshake's 2 ms half way to the new 200 ms after 5 flights.
+	auto i = n.cli->Info();
+	EXPECT_GT(i.rtt_us, 90000u);
+	EXPECT_LE(i.rtt_us, 200000u);
+	EXPECT_GE(i.rto_us, 200000u);
+	EXPECT_EQ(i.total_retrans, 0u);
+	EXPECT_EQ(n.a.mib(AT_MIB_RETRANS_SEGS), 0u);
+}
