@@ -60,6 +60,9 @@ help:
 	@echo "make sparse      build the module under sparse (C=2)"
 	@echo "make checkpatch  the kernel's checkpatch.pl over kmod/ (needs linux-source)"
 	@echo "make bench-core  the protocol core's benchmark"
+	@echo "make fuzz        libFuzzer on the core, FUZZ_SECONDS=60 per target, FUZZ_JOBS=1"
+	@echo "make fuzz-smoke  every fuzz target for a few seconds (in check-unit)"
+	@echo "make fuzz-cov    line coverage of kmod/core/*.c by the fuzz corpora"
 	@echo "make deb         build/deb/: alttcp-dkms and alttcpctl .debs, lintian-checked"
 	@echo "make install     (root) tool, library, header, man page, completion, sysctl.d"
 	@echo "                 example, modprobe.d rule and the module (DKMS if present);"
@@ -108,6 +111,29 @@ bench-core:
 	cmake --build kmod/core/bench/build -j$(JOBS)
 	kmod/core/bench/build/core_bench
 
+# --- Fuzzing the protocol core (libFuzzer; kmod/core/fuzz/run.sh) -----------
+#
+# fuzz:       every target FUZZ_SECONDS (per target) with FUZZ_JOBS jobs, the
+#             committed seeds copied to build/fuzz/corpus/; fails on any
+#             crash, leak or timeout (inputs in build/fuzz/artifacts/)
+# fuzz-smoke: every target for a few seconds (part of check-unit)
+# fuzz-cov:   the corpora replayed in a coverage build: line coverage of
+#             kmod/core/*.c (build/fuzz/cov/)
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_ENV      = FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_OUT=build/fuzz
+
+.PHONY: fuzz fuzz-smoke fuzz-cov
+
+fuzz:
+	$(FUZZ_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) kmod/core/fuzz/run.sh fuzz
+
+fuzz-smoke:
+	$(FUZZ_ENV) FUZZ_SECONDS=4 kmod/core/fuzz/run.sh smoke
+
+fuzz-cov:
+	$(FUZZ_ENV) kmod/core/fuzz/run.sh cov
+
 check: deps
 	$(MAKE) all
 	$(MAKE) check-unit
@@ -119,6 +145,7 @@ check-unit:
 	@if [ -f $(CORE_BUILD)/CTestTestfile.cmake ]; then \
 		ctest --test-dir $(CORE_BUILD) --output-on-failure -j$(JOBS); \
 	fi
+	$(MAKE) --no-print-directory fuzz-smoke
 
 check-vm: modules ctl selftests-tools
 	selftests/vm/run-kernels.sh -o $(VM_OUT) $(foreach k,$(KVERS),$(k)=$(call kmod_ko,$(k)))

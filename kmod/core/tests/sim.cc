@@ -347,6 +347,26 @@ void Host::Deliver(const std::vector<uint8_t> &pkt, uint32_t src, uint64_t now)
 	at_input_no_conn(&ctx, &seg);
 }
 
+App *Host::Accept(App *listener)
+{
+	at_conn *c = listener->c ? at_accept(listener->c) : nullptr;
+
+	if (!c)
+		return nullptr;
+	apps_.push_back(std::make_unique<App>());
+	App *na = apps_.back().get();
+	na->host = this;
+	na->c = c;
+	na->connected = true;
+	na->established_at = sim_->now;
+	app_of_[c] = na;
+	at_conn_set_glue(c, na);
+	accepted_.push_back(na);
+	if (on_accept)
+		on_accept(na);
+	return na;
+}
+
 void Host::Pump(uint64_t now)
 {
 	static uint8_t buf[65536];
@@ -359,19 +379,8 @@ void Host::Pump(uint64_t now)
 		if (!c || a->released)
 			continue;
 		if (at_conn_state(c) == AT_LISTEN) {
-			while (auto_accept && (c = at_accept(a->c))) {
-				apps_.push_back(std::make_unique<App>());
-				App *na = apps_.back().get();
-				na->host = this;
-				na->c = c;
-				na->connected = true;
-				na->established_at = now;
-				app_of_[c] = na;
-				at_conn_set_glue(c, na);
-				accepted_.push_back(na);
-				if (on_accept)
-					on_accept(na);
-			}
+			while (auto_accept && Accept(a))
+				;
 			continue;
 		}
 		while (a->auto_read && a->c && (n = at_recv(a->c, buf, sizeof(buf), 0, now)) > 0)

@@ -94,6 +94,9 @@ public:
 
 	App *Connect(uint32_t dst, uint16_t dport, uint16_t sport = 0);
 	App *Listen(uint16_t port, int backlog = 128);
+	// The next connection of a listener's accept queue, as an App (Pump
+	// does this itself while auto_accept is set).
+	App *Accept(App *listener);
 	App *Accepted(size_t i) { return i < accepted_.size() ? accepted_[i] : nullptr; }
 	size_t NumAccepted() const { return accepted_.size(); }
 	bool auto_accept = true;
