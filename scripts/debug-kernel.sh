@@ -11,7 +11,8 @@
 # under build/debug-kernel/FLAVOUR and rebuilt only when the source package
 # or a config fragment changes:
 #   obj/       the kernel build tree (modules build against it: make -C obj M=...)
-#   vmlinux    PVH-bootable ELF image
+#   bzImage    the image QEMU boots (its PVH ELF entry did not boot this
+#              kernel: QEMU printed nothing at all)
 #   release    `uname -r` of the kernel
 #   modroot/   lib/modules/RELEASE (modules.builtin etc. for the guest's modprobe)
 
@@ -41,7 +42,7 @@ flock 9
 
 key=$(cat "$TARBALL.sha256" 2>/dev/null || echo "$src_tag"; cat "$FRAGMENTS/common.config" "$FRAGMENTS/$flavour.config")
 key=$(sha256sum <<<"$key" | cut -c1-16)
-if [[ -f $out/key && $(cat "$out/key") == "$key" && -s $out/vmlinux ]]; then
+if [[ -f $out/key && $(cat "$out/key") == "$key" && -s $out/bzImage ]]; then
 	note "$flavour kernel $(cat "$out/release") is up to date"
 	exit 0
 fi
@@ -91,14 +92,14 @@ missing=$(
 [[ -z $missing ]] || die "config requests that did not survive the merge:"$'\n'"$missing"
 
 note "building $flavour ($(nproc) jobs)"
-kmake -j"$(nproc)" vmlinux modules
+kmake -j"$(nproc)" bzImage modules
 release=$(kmake -s kernelrelease)
 rm -rf "$out/modroot"
 kmake INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
 rm -f "$out/modroot/lib/modules/$release/build" "$out/modroot/lib/modules/$release/source"
-cp "$obj/vmlinux" "$out/vmlinux.tmp"
-strip --strip-debug "$out/vmlinux.tmp"
-mv "$out/vmlinux.tmp" "$out/vmlinux"
+cp "$obj/arch/x86/boot/bzImage" "$out/bzImage.tmp"
+mv "$out/bzImage.tmp" "$out/bzImage"
+rm -f "$out/vmlinux"
 echo "$release" >"$out/release"
 echo "$key" >"$out/key"
 elapsed=$(($(date +%s) - start))

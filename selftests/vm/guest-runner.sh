@@ -79,6 +79,14 @@ if [[ ${DEBUG_CHECKS:-} == 1 && -w $KMEMLEAK ]]; then
 	echo scan >"$KMEMLEAK"
 	echo clear >"$KMEMLEAK"
 fi
+# The first lockdep or KASAN report (or any taint by them) turns lock
+# debugging off for good: a run without it proves nothing about locking.
+debug_locks() { awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats 2>/dev/null; }
+if [[ ${DEBUG_CHECKS:-} == 1 && $(debug_locks) != 1 ]]; then
+	dmesg | grep -E 'BUG:|WARNING:' | head -n 5 | sed 's/^/# /'
+	tap "Bail out! lock debugging is off before the first test (debug_locks=$(debug_locks))"
+	finish 1
+fi
 
 echo "ALTTCP-VM-FIRST-TEST uptime=$(uptime_s)"
 
@@ -192,4 +200,5 @@ if [[ ${RMMOD:-0} == 1 && -n $modname ]]; then
 fi
 
 echo "# kernel taint=$(cat /proc/sys/kernel/tainted)"
+[[ ${DEBUG_CHECKS:-} == 1 ]] && echo "# lockdep: debug_locks=$(debug_locks) at the end"
 finish "$status"
