@@ -120,7 +120,8 @@ static at_bool paws_reject(struct at_conn *c, const struct at_seg *seg,
 	if (now - c->ts_recent_stamp > AT_PAWS_IDLE_US)
 		return 0;
 	AT_INC(c->ctx, PAWS_REJECTED);
-	at_send_ack(c, now);
+	/* Rate-limited, or two ends that reject each other ACK for ever. */
+	at_send_dupack(c, seg, now);
 	return 1;
 }
 

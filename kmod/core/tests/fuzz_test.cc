@@ -1395,3 +1395,27 @@ TEST(FuzzRegression, DataSegmentsAreTimed)
 	EXPECT_EQ(i.total_retrans, 0u);
 	EXPECT_EQ(n.a.mib(AT_MIB_RETRANS_SEGS), 0u);
 }
+
+// input.c answered every segment PAWS rejects with an ACK, rate limit or
+// none: two ends whose TS.Recent had both run ahead of the other's clock
+// (here set so; the fuzzer got there with 25 days in which no timer ran)
+// rejected each other's ACKs and answered each, for ever, at line rate.
+// Linux rate-limits those answers (tcp_oow_rate_limited) as at_send_dupack
+// does out-of-window ones.
+TEST(FuzzRegression, PawsRejectsDoNotStartAnAckWar)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	at_conn *a = n.cli->c, *b = n.Server()->c;
+	ASSERT_TRUE(a->ts_ok && b->ts_ok);
+	a->ts_recent += 1u << 30;
+	b->ts_recent += 1u << 30;
+	a->ts_recent_stamp = b->ts_recent_stamp = n.s.now;
+	size_t before = n.s.caps.size();
+	n.cli->Send("x");
+	n.s.RunFor(10 * kSec);
+	size_t sent = n.s.caps.size() - before;
+	// The data and its retransmissions, one rate-limited answer to each.
+	EXPECT_LT(sent, 100u) << Trace(n.s);
+	EXPECT_GT(n.a.mib(AT_MIB_PAWS_REJECTED) + n.b.mib(AT_MIB_PAWS_REJECTED), 0u);
+}
