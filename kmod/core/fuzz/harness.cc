@@ -57,14 +57,22 @@ void Env::Check(const char *where)
 		    "us:\n" + bad + Trace());
 }
 
+void Env::Step(const char *where)
+{
+	if (Verbose() >= 2)
+		for (; traced_ < s.caps.size(); traced_++)
+			fprintf(stderr, "    %s\n", s.caps[traced_].Str().c_str());
+	Check(where);
+}
+
 void Env::Run(uint64_t dt)
 {
-	s.RunUntil([&] { Check("a simulator step"); return false; }, s.now + dt);
+	s.RunUntil([&] { Step("a simulator step"); return false; }, s.now + dt);
 }
 
 bool Env::RunUntil(std::function<bool()> pred, uint64_t dt)
 {
-	return s.RunUntil([&] { Check("a simulator step"); return pred(); }, s.now + dt);
+	return s.RunUntil([&] { Step("a simulator step"); return pred(); }, s.now + dt);
 }
 
 void Env::Inject(const Target &t, const inv::Seg &sg, const uint8_t *payload)

@@ -15,7 +15,8 @@
 // No wall clock and no unseeded randomness: the simulator's seed comes from
 // the input, so an input replays exactly.
 //
-// ALTTCP_FUZZ_VERBOSE=1 prints the decoded steps (for reproducing a crash);
+// ALTTCP_FUZZ_VERBOSE=1 prints the decoded steps (for reproducing a crash),
+// =2 every segment as well;
 // ALTTCP_FUZZ_GEN=<dir> makes a target write its seed corpus there and exit;
 // ALTTCP_FUZZ_STATS=1 prints the simulator steps and segments of each input.
 #ifndef ALTTCP_FUZZ_HARNESS_H
@@ -43,9 +44,10 @@ constexpr uint16_t kPort = 80;
 using sim::kMs;
 using sim::kSec;
 
-inline bool Verbose()
+// ALTTCP_FUZZ_VERBOSE=1: the decoded steps; 2: every segment too.
+inline int Verbose()
 {
-	static const bool v = getenv("ALTTCP_FUZZ_VERBOSE") != nullptr;
+	static const int v = getenv("ALTTCP_FUZZ_VERBOSE") ? atoi(getenv("ALTTCP_FUZZ_VERBOSE")) : 0;
 	return v;
 }
 
@@ -255,6 +257,9 @@ public:
 
 private:
 	void LastSent(const Target &t, Edges &e) const;
+	void Step(const char *where);
+
+	size_t traced_ = 0;
 
 	std::vector<std::string> errs_;
 	std::unique_ptr<inv::Hooks> ha_, hb_;

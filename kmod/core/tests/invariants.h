@@ -314,7 +314,11 @@ inline void CheckRing(const char *what, const at_ring &r, std::ostream &e)
 
 inline void CheckConn(const sim::Host &h, const at_conn *c, std::ostream &out)
 {
-	std::ostringstream e;
+	// One stream for every call: building one costs more than the checks.
+	static thread_local std::ostringstream e;
+
+	e.str(std::string());
+	e.clear();
 
 	if (c->state < 1 || c->state >= AT_STATE_MAX) {
 		out << "conn " << c << ": invalid state " << (int)c->state << "\n";
@@ -385,7 +389,7 @@ inline void CheckConn(const sim::Host &h, const at_conn *c, std::ostream &out)
 		if (c->orphan && h.app_of_.count(const_cast<at_conn *>(c)))
 			e << "orphan still held by the application\n";
 	}
-	if (!e.str().empty())
+	if (e.tellp() > 0)
 		out << "conn " << c << " " << at_state_names[c->state] << ":\n" << e.str();
 }
 
