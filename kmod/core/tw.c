@@ -95,11 +95,19 @@ static void tw_restart(struct at_tw *tw, at_u64 now)
 	tw->deadline = now + (at_u64)tw->timeout_sec * AT_USEC_PER_SEC;
 }
 
-static at_bool tw_paws_reject(struct at_tw *tw, const struct at_seg *seg)
+static at_bool tw_paws_reject(struct at_tw *tw, const struct at_seg *seg,
+			      at_u64 now)
 {
+	at_u32 idle_ms = (at_u32)(now / AT_USEC_PER_MSEC) - tw->ts_recent_ms;
+
+	/*
+	 * RFC 7323 5.5, as input.c: after 24 days idle the peer's clock may
+	 * have run half its space, and its timestamps look old.
+	 */
 	return tw->ts_ok && (seg->opt.present & AT_OPT_TS) &&
 	       !(seg->flags & AT_RST) &&
-	       (at_s32)(seg->opt.tsval - tw->ts_recent) < 0;
+	       (at_s32)(seg->opt.tsval - tw->ts_recent) < 0 &&
+	       idle_ms <= AT_PAWS_IDLE_US / AT_USEC_PER_MSEC;
 }
 
 static at_bool tw_new_syn(struct at_tw *tw, struct at_seg *seg)
@@ -120,7 +128,7 @@ static at_bool tw_new_syn(struct at_tw *tw, struct at_seg *seg)
 enum at_tw_verdict at_tw_input(struct at_tw *tw, struct at_seg *seg,
 			       at_u64 now)
 {
-	at_bool paws = tw_paws_reject(tw, seg);
+	at_bool paws = tw_paws_reject(tw, seg, now);
 
 	AT_INC(tw->ctx, IN_SEGS);
 	if (!paws && seg->seq == tw->rcv_nxt &&

@@ -1419,3 +1419,39 @@ TEST(FuzzRegression, PawsRejectsDoNotStartAnAckWar)
 	EXPECT_LT(sent, 100u) << Trace(n.s);
 	EXPECT_GT(n.a.mib(AT_MIB_PAWS_REJECTED) + n.b.mib(AT_MIB_PAWS_REJECTED), 0u);
 }
+
+// tw.c applied PAWS without RFC 7323's 24-day rule: after a connection
+// idle for more than 2^31 ms both ends' timestamps look old to each other.
+// A simultaneous close then left two compact TIME_WAIT entries that took
+// each other's final ACKs for old duplicates, answered each with an ACK
+// and restarted their timers: an ACK ping-pong for ever, and neither entry
+// ever expired.  Found by libFuzzer (a timeout: 25 days without timers).
+TEST(FuzzRegression, TimeWaitAfterAnIdleOf25DaysExpires)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.b.Pump(n.s.now);
+	n.s.RunFor(kSec);
+	ASSERT_TRUE(n.cli->c->ts_ok);
+	n.s.now += 25 * 24 * 3600 * kSec;	// idle: no timer runs
+	uint16_t port = n.cli->c->tuple.lport;
+	n.cli->Close();
+	n.Server()->Close();
+	ASSERT_TRUE(n.Run([&] { return n.a.tws.size() == 1 && n.b.tws.size() == 1; }, kSec))
+		<< Events(n.a) << Events(n.b);
+	// B's final ACK once more (a duplicate on the way), into A's entry.
+	Cap last = n.From(B).back();
+	Seg s;
+	s.flags = last.flags;
+	s.seq = last.seq;
+	s.ack = last.ack;
+	s.window = last.window;
+	s.opts = OptBytes(last.opt);
+	size_t before = n.s.caps.size();
+	uint64_t t0 = n.s.now;
+	n.a.Deliver(Build(kPort, port, s, nullptr), B, n.s.now);
+	ASSERT_TRUE(n.Run([&] { return n.a.live == 0 && n.b.live == 1; }, 600 * kSec))
+		<< Events(n.a) << Events(n.b);
+	EXPECT_LE(n.s.now - t0, 61 * kSec);
+	EXPECT_LT(n.s.caps.size() - before, 20u);
+}
