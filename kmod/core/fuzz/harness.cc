@@ -57,8 +57,15 @@ void Env::Check(const char *where)
 		    "us:\n" + bad + Trace());
 }
 
+// Far more simulator steps than any input needs (a few thousand at most):
+// two ends that keep each other busy for ever.
+static constexpr uint64_t kMaxSteps = 300000;
+
 void Env::Step(const char *where)
 {
+	if (s.steps > kMaxSteps)
+		Die("more than " + std::to_string(kMaxSteps) +
+		    " simulator steps in one input: a livelock?\n" + Trace());
 	if (Verbose() >= 2)
 		for (; traced_ < s.caps.size(); traced_++)
 			fprintf(stderr, "    %s\n", s.caps[traced_].Str().c_str());
