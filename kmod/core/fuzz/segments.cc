@@ -9,8 +9,8 @@
 // FIN_WAIT2, CLOSING, CLOSE_WAIT, LAST_ACK or TIME_WAIT (held by the
 // application), with filters keeping it there.  Each step is a segment
 // aimed at that connection's numbers (or the peer's, or a stranger's), a
-// step of time, a change of what the network delivers, or an application
-// call on either end.
+// flood of one segment (up to 1208 times), a step of time, a change of
+// what the network delivers, or an application call on either end.
 #include "harness.h"
 
 using namespace fz;
@@ -180,6 +180,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!w.peer.h)
 				t.pport = (uint16_t)(t.pport + 1 + (op >> 4));
 			Inject(in, env, t, w.peer.h ? "peer" : "stranger");
+			break;
+		}
+		case 7: {
+			// A flood of one segment: the challenge ACK budget, the
+			// rate limits of the answers.
+			Edges e = env.EdgesOf(w.t);
+			inv::Seg s = DecodeSeg(in, e);
+			int k = 8 * (1 + (op >> 4) * 9);
+			Log("  %d times: flags %#x seq %+d ack %+d len %u\n", k, s.flags,
+			    (int)(s.seq - e.rcv_nxt), (int)(s.ack - e.snd_una), s.len);
+			for (int i = 0; i < k; i++)
+				env.Inject(w.t, s, Pattern());
 			break;
 		}
 		case 9: {
