@@ -93,6 +93,12 @@ void DirectInput(In &in, Env &env, sim::App *ap)
 	std::vector<uint8_t> pkt = inv::Build(t.pport, t.lport, s, Pattern());
 	at_seg seg;
 
+	// A listener sees only what matches nothing else (a second SYN of a
+	// tuple goes to its request entry): that is Deliver's business.
+	if (at_conn_state(ap->c) == AT_LISTEN && env.Lookup(t).p != ap->c) {
+		env.Inject(t, s, Pattern());
+		return;
+	}
 	if (at_parse_tcp_header(pkt.data(), (uint32_t)pkt.size(), &seg))
 		return;
 	seg.tuple.laddr = t.h->addr();
