@@ -6,7 +6,8 @@
 #   run.sh build          build the targets (libFuzzer + ASan + UBSan)
 #   run.sh fuzz           run each target FUZZ_SECONDS (60) with FUZZ_JOBS (1)
 #                         jobs; exit 1 on any crash, leak, timeout or OOM
-#   run.sh smoke          the same, FUZZ_SECONDS=4 (make check-unit)
+#   run.sh smoke          the same, FUZZ_SECONDS=4, from the seeds alone
+#                         (make check-unit)
 #   run.sh cov            replay the corpora in a coverage build and report
 #                         the line coverage of kmod/core/*.c
 #   run.sh seeds          regenerate the committed seed corpora
@@ -77,17 +78,21 @@ stats_of() {
 		END { printf "%d %d %d\n", execs, cov, ft }' "$@"
 }
 
+# fuzz SECONDS [smoke]: smoke runs start from the committed seeds alone,
+# in a corpus of their own, so that they take the same time however much
+# the work corpus has grown.
 fuzz() {
-	local secs=$1 t bin log corpus art rc total=0 failed=0 e c f n extra
+	local secs=$1 smoke=${2:-} t bin log corpus art rc total=0 failed=0 e c f n extra
 	build fuzz
 	mkdir -p "$out/logs"
 	printf '%-10s %12s %9s %6s %7s %7s  %s\n' target executions exec/s cov: ft: corpus crashes \
 		> "$out/summary.txt"
 	for t in $targets; do
 		bin=$out/obj-fuzz/fuzz_$t
-		corpus=$out/corpus/$t
+		corpus=$out/${smoke:+smoke-}corpus/$t
 		art=$out/artifacts/$t
 		log=$out/logs/$t
+		[ -z "$smoke" ] || rm -rf "$corpus"
 		mkdir -p "$corpus" "$art" "$log"
 		rm -f "$log"/*.log
 		cp -n "$here/corpus/$t"/* "$corpus"/ 2>/dev/null || true
@@ -167,7 +172,7 @@ cmd=${1:-}
 case $cmd in
 build) build fuzz ;;
 fuzz) fuzz "${FUZZ_SECONDS:-60}" ;;
-smoke) fuzz "${FUZZ_SECONDS:-4}" ;;
+smoke) fuzz "${FUZZ_SECONDS:-4}" smoke ;;
 cov) cov ;;
 seeds) seeds ;;
 repro)
@@ -175,5 +180,5 @@ repro)
 	build fuzz
 	ALTTCP_FUZZ_VERBOSE=1 "$out/obj-fuzz/fuzz_$1" "$2"
 	;;
-*) sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
