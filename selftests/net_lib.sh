@@ -838,7 +838,11 @@ job_add()
 	JOBS+=("$q")
 }
 
-JOB_TIMEOUT=${JOB_TIMEOUT:-120}
+# make check-debug's sanitizer kernels run the suite 5-10 times slower under
+# TCG: bounds on how long the harness waits for work to end scale with
+# ALTTCP_TEST_WAIT_SCALE; the tolerances of timing checks never do.
+WAIT_SCALE=${ALTTCP_TEST_WAIT_SCALE:-1}
+JOB_TIMEOUT=${JOB_TIMEOUT:-$((120 * WAIT_SCALE))}
 jobs_run()
 {
 	local max=$1 n=${#JOBS[@]} next=0 shown=0 running i base=$NET_TMP
