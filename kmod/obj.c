@@ -12,7 +12,6 @@
  * hash chain, or its timer may be waiting for the lock on another CPU (it
  * then sees ->dead and leaves).
  */
-#include <linux/error-injection.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -164,8 +163,6 @@ void *alttcp_obj_alloc(struct alttcp_net *an, size_t size,
 	timer_setup(&obj->timer, obj_timer, 0);
 	return obj->core;
 }
-/* Fault injection (selftests/vm/faults.sh): buffers are plain kmalloc. */
-ALLOW_ERROR_INJECTION(alttcp_obj_alloc, NULL);
 
 void alttcp_obj_free(struct alttcp_net *an, void *ptr,
 		     enum at_alloc_kind kind)

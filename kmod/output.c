@@ -4,7 +4,6 @@
  * pieces; this builds the skb, routes it and sends it down the IP layer.
  * Runs under alttcp_net.lock, so nothing here may sleep.
  */
-#include <linux/error-injection.h>
 #include <linux/ip.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
@@ -149,8 +148,8 @@ static void store_payload(struct sk_buff *skb, const struct at_out *out,
  * page fragments for a GSO one (no large atomic allocation: order-0 pages
  * will do, as sock_alloc_send_pskb() callers get them).
  */
-static noinline struct sk_buff *
-alttcp_alloc_payload(const struct at_out *out, u32 off, u32 len, bool gso_skb)
+static struct sk_buff *alloc_payload(const struct at_out *out, u32 off,
+				     u32 len, bool gso_skb)
 {
 	struct sk_buff *skb;
 	int err;
@@ -173,8 +172,6 @@ alttcp_alloc_payload(const struct at_out *out, u32 off, u32 len, bool gso_skb)
 	store_payload(skb, out, off, len, false);
 	return skb;
 }
-/* Fault injection (selftests/vm/faults.sh): skbs come from shared caches. */
-ALLOW_ERROR_INJECTION(alttcp_alloc_payload, NULL);
 
 /*
  * Send payload [off, off + len) of out (all of a bare segment's nothing
@@ -192,7 +189,7 @@ static int xmit(struct alttcp_net *an, struct rtable *rt,
 	struct sk_buff *skb;
 	int hlen, segs = 1;
 
-	skb = alttcp_alloc_payload(out, off, len, seg_size);
+	skb = alloc_payload(out, off, len, seg_size);
 	if (!skb)
 		return -ENOMEM;
 	/*

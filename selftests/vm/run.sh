@@ -40,7 +40,7 @@ environment: ALTTCP_VM_KVM=1 use KVM; ALTTCP_VM_CACHE=DIR kernel/initramfs cache
              reports are collected instead of panicking, kmemleak is scanned
              after the suite and after rmmod, and any report fails the run;
              ALTTCP_VM_FAULTS=TEST,... inject allocation failures into alttcp
-             (failslab on its caches, fail_function on its allocators) during
+             (failslab on its caches only) during
              those tests (selftests/vm/faults.sh)
 EOF
 }
