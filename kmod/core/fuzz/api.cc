@@ -8,8 +8,10 @@
 // application's connection or listener (send, recv, peek, shutdown of
 // each kind, close, kill, linger, nodelay, keepalive, every override,
 // info, accept, listen again), inject segments aimed at a connection's
-// numbers, let time run, change what the network delivers, and make an
-// allocation of either host fail.
+// numbers, let time run, change what the network delivers, make an
+// allocation of either host fail, or let a host's namespace exit (its
+// sockets closed, then what its tables still hold destroyed, as
+// kmod/netns.c does).
 #include "harness.h"
 
 using namespace fz;
@@ -109,20 +111,34 @@ void DirectInput(In &in, Env &env, sim::App *ap)
 	ap->host->Pump(env.s.now);
 }
 
-// A namespace teardown that meets the children before their listener.
-void TeardownChildrenFirst(Env &env, sim::Host *h)
+// The namespace of h goes away as kmod/netns.c sees it: its sockets are
+// gone first (each holds the namespace), then whatever is still in the
+// tables (orphans, TIME_WAIT entries) is destroyed without a word on the
+// wire, in table order or TIME_WAIT entries first.
+void NetnsExit(Env &env, sim::Host *h, bool tw_first)
 {
-	std::vector<at_conn *> cs;
-
-	Log("  teardown of %c, children first\n", h == env.a ? 'A' : 'B');
-	for (auto &kv : h->conns)
-		cs.push_back(kv.second);
-	for (at_conn *c : cs)
-		if (h->live_set_.count(c) && at_conn_state(c) != AT_LISTEN)
-			at_conn_destroy(c);
+	Log("  namespace of %c exits\n", h == env.a ? 'A' : 'B');
+	std::vector<sim::App *> ls;
+	for (auto &ap : h->apps_) {
+		if (!ap->c || ap->released)
+			continue;
+		if (at_conn_state(ap->c) == AT_LISTEN)
+			ls.push_back(ap.get());
+		else
+			ap->Close();
+	}
+	for (sim::App *ap : ls)
+		ap->Close();
+	env.Check("closing every socket");
+	if (tw_first)
+		for (auto &kv : std::map<sim::Host::Key, at_tw *>(h->tws))
+			at_tw_kill(kv.second, AT_R_NONE);
+	for (auto &kv : std::map<sim::Host::Key, at_conn *>(h->conns))
+		if (h->live_set_.count(kv.second))
+			at_conn_destroy(kv.second);
 	h->Teardown();
 	if (h->live)
-		Die("allocations left after a namespace teardown");
+		Die("allocations left after a namespace exit: " + std::to_string(h->live));
 }
 
 void ListenerCalls(In &in, Env &env, sim::App *ap)
@@ -203,15 +219,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 13:
 			if (op >> 4 == 15) {
 				env.CutAndCheckLiveness();
-			} else if (op >> 4 == 12) {
-				TeardownChildrenFirst(env, op & 1 ? env.a : env.b);
-			} else if (op >> 4 >= 13) {
-				// The namespace goes away: at_conn_destroy() of all.
-				sim::Host *h = op >> 4 == 13 ? env.a : env.b;
-				Log("  teardown of %c\n", h == env.a ? 'A' : 'B');
-				h->Teardown();
-				if (h->live)
-					Die("allocations left after a namespace teardown");
+			} else if (op >> 4 >= 12) {
+				NetnsExit(env, op & 0x10 ? env.a : env.b, op & 0x20);
 			} else {
 				DecodeTime(in, env, env.a);
 			}

@@ -39,7 +39,7 @@ nproc=$(nproc 2>/dev/null || echo 2)
 # Allocations made cheaper: no fill, a 16 MB quarantine (a run frees far
 # less, so a use after free within it is still caught), no shadow unmaps
 # or page releases (TLB shootdowns cost more than a run).
-export ASAN_OPTIONS=${ASAN_OPTIONS:-max_malloc_fill_size=0:quarantine_size_mb=16:malloc_context_size=10:clear_shadow_mmap_threshold=1073741824:allocator_release_to_os_interval_ms=-1:detect_leaks=1:abort_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-max_malloc_fill_size=0:quarantine_size_mb=16:malloc_context_size=5:clear_shadow_mmap_threshold=1073741824:allocator_release_to_os_interval_ms=-1:detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -65,24 +65,25 @@ flags_of() {
 	esac
 }
 
-# "<execs> <cov> <ft> <corpus units>" from libFuzzer logs.
+# "<execs> <exec/s> <cov> <ft>" from libFuzzer logs (jobs add up).
 stats_of() {
 	awk '
 		/^stat::number_of_executed_units:/ { execs += $2 }
+		/^stat::average_exec_per_sec:/ { rate += $2 }
 		/cov: [0-9]+ ft: [0-9]+/ {
 			for (i = 1; i <= NF; i++) {
 				if ($i == "cov:" && $(i + 1) > cov) cov = $(i + 1)
 				if ($i == "ft:" && $(i + 1) > ft) ft = $(i + 1)
 			}
 		}
-		END { printf "%d %d %d\n", execs, cov, ft }' "$@"
+		END { printf "%d %d %d %d\n", execs, rate, cov, ft }' "$@"
 }
 
 # fuzz SECONDS [smoke]: smoke runs start from the committed seeds alone,
 # in a corpus of their own, so that they take the same time however much
 # the work corpus has grown.
 fuzz() {
-	local secs=$1 smoke=${2:-} t bin log corpus art rc total=0 failed=0 e c f n extra
+	local secs=$1 smoke=${2:-} t bin log corpus art rc total=0 failed=0 e r c f n extra
 	build fuzz
 	mkdir -p "$out/logs"
 	printf '%-10s %12s %9s %6s %7s %7s  %s\n' target executions exec/s cov: ft: corpus crashes \
@@ -107,7 +108,7 @@ fuzz() {
 		else
 			"$bin" "$@" "$corpus" > "$log/fuzz-0.log" 2>&1 || rc=$?
 		fi
-		read -r e c f <<< "$(stats_of "$log"/fuzz-*.log)"
+		read -r e r c f <<< "$(stats_of "$log"/fuzz-*.log)"
 		n=$(count "$corpus")
 		extra=$(count "$art")
 		if [ "$rc" -ne 0 ] || [ "$extra" -ne 0 ] ||
@@ -119,8 +120,8 @@ fuzz() {
 			echo "fuzz_$t: FAILED (exit $rc); inputs in $art, logs in $log" >&2
 		fi
 		total=$((total + e))
-		printf '%-10s %12d %9d %6d %7d %7d  %d\n' "$t" "$e" $((e / (secs > 0 ? secs : 1))) \
-			"$c" "$f" "$n" "$extra" >> "$out/summary.txt"
+		printf '%-10s %12d %9d %6d %7d %7d  %d\n' "$t" "$e" "$r" "$c" "$f" "$n" "$extra" \
+			>> "$out/summary.txt"
 	done
 	printf '%-10s %12d\n' total "$total" >> "$out/summary.txt"
 	echo
