@@ -4,8 +4,8 @@
  *
  * The send and receive buffers belong to the core, which is only called
  * under a spinlock, so user memory is copied through a bounce buffer
- * outside it: copy_from_iter(), then at_send(); at_recv(), then
- * copy_to_iter().
+ * outside it: copy_from_iter(), then at_send(); at_recv() to peek, then
+ * copy_to_iter(), then at_recv_consume() of what the copy delivered.
  */
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -157,8 +157,8 @@ int alttcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	return err;
 }
 
-static long recv_locked(struct alttcp_sock *as, void *buf, size_t len,
-			bool peek)
+/* Peek: the bytes leave the ring only once they reach the application. */
+static long recv_peek(struct alttcp_sock *as, void *buf, size_t len)
 {
 	struct sock *sk = &as->inet.sk;
 	long n;
@@ -169,8 +169,7 @@ static long recv_locked(struct alttcp_sock *as, void *buf, size_t len,
 		/* The reset is reported once; then reads see the end. */
 		n = sock_error(sk);
 	} else if (as->conn) {
-		n = at_recv(as->conn, buf, len, peek, alttcp_now());
-		alttcp_obj_mark(alttcp_obj_of(as->conn));
+		n = at_recv(as->conn, buf, len, true, alttcp_now());
 	} else if (sk->sk_socket && sk->sk_socket->state == SS_UNCONNECTED) {
 		n = -ENOTCONN;
 	} else {
@@ -180,6 +179,22 @@ static long recv_locked(struct alttcp_sock *as, void *buf, size_t len,
 	return n;
 }
 
+static void recv_consume(struct alttcp_sock *as, size_t len)
+{
+	alttcp_lock(as->an);
+	if (as->conn) {
+		at_recv_consume(as->conn, len, alttcp_now());
+		alttcp_obj_mark(alttcp_obj_of(as->conn));
+	}
+	alttcp_unlock(as->an);
+}
+
+/*
+ * Peek, copy, then consume: a chunk whose copy faults stays queued, and the
+ * read returns what earlier chunks delivered, or EFAULT.  The socket lock
+ * makes readers take turns, as in tcp_recvmsg(), so that two of them never
+ * copy the same bytes; it is dropped while waiting.
+ */
 int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		   int flags)
 {
@@ -200,14 +215,17 @@ int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 	if (!buf)
 		return -ENOBUFS;
 
+	lock_sock(sk);
 	while (copied < size) {
-		long n = recv_locked(as, buf, min(size - copied, bufsize), peek);
+		long n = recv_peek(as, buf, min(size - copied, bufsize));
 
 		if (n > 0) {
 			if (copy_to_iter(buf, n, &msg->msg_iter) != n) {
 				err = -EFAULT;
 				break;
 			}
+			if (!peek)
+				recv_consume(as, n);
 			copied += n;
 			if (peek || copied >= target)
 				break;
@@ -225,13 +243,16 @@ int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 			err = -EAGAIN;
 			break;
 		}
+		release_sock(sk);
 		timeo = wait_event_interruptible_timeout(*sk_sleep(sk),
 							 can_read(as), timeo);
+		lock_sock(sk);
 		if (timeo < 0) {
 			err = sock_intr_errno(timeo);
 			break;
 		}
 	}
+	release_sock(sk);
 	kfree(buf);
 	return copied ? copied : err;
 }

@@ -3,11 +3,13 @@
 """Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
 receive flags and timeouts, bind/connect port rules, shutdown() of a
-listener.  Prints TAP; run by
+listener, a read into memory that faults.  Prints TAP; run by
 sockopt.sh inside a fresh network namespace, over loopback."""
 
+import ctypes
 import errno
 import fcntl
+import mmap
 import socket
 import struct
 import sys
@@ -315,6 +317,60 @@ def test_listener_shutdown(port):
         sk.close()
 
 
+def wait_inq(sk, want):
+    """Until WANT bytes are queued to read (bounded: 5 s)."""
+    for _ in range(500):
+        raw = fcntl.ioctl(sk.fileno(), SIOCINQ, b"\0" * 4)
+        if struct.unpack("i", raw)[0] >= want:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_recv_fault(port):
+    """A read into a buffer whose end is unmapped fails with EFAULT and
+    consumes nothing, as on Linux: the next read gets every byte (found by
+    hostile.sh: alttcp dropped the bytes it could not copy).  Linux TCP is
+    the reference row."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    page = mmap.PAGESIZE
+    area = mmap.mmap(-1, 2 * page)
+    base = ctypes.addressof(ctypes.c_char.from_buffer(area))
+    if libc.mprotect(ctypes.c_void_p(base + page), page, 0):
+        check("mprotect(PROT_NONE) for the faulting page", False,
+              errno.errorcode.get(ctypes.get_errno()))
+        return
+    sent = bytes(range(100))
+    for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.connect(("127.0.0.1", port))
+        srv, _ = lsk.accept()
+        cli.sendall(sent)
+        queued = wait_inq(srv, len(sent))
+        ret = libc.recv(srv.fileno(), ctypes.c_void_p(base + page - 50),
+                        ctypes.c_size_t(len(sent)), 0)
+        err = errno.errorcode.get(ctypes.get_errno()) if ret < 0 else ret
+        check_eq(f"{name}: 100 bytes queued, a read of them into 50 mapped "
+                 f"bytes: EFAULT", (queued, err), (True, "EFAULT"))
+        got = b""
+        while len(got) < len(sent):
+            try:
+                chunk = srv.recv(200, socket.MSG_DONTWAIT)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        check_eq(f"{name}: the next read gets all 100 bytes", got, sent)
+        for sk in (cli, srv, lsk):
+            sk.close()
+        port += 1
+
+
 def main():
     print("TAP version 13")
     test_identity()
@@ -323,6 +379,7 @@ def main():
     test_bind(6101)
     test_ports_and_tw_reuse(6201)
     test_listener_shutdown(6301)
+    test_recv_fault(6401)
     print(f"1..{count}")
     return 1 if failed else 0
 

@@ -349,7 +349,8 @@ int at_write_tcp_header(const struct at_out *out, at_u8 *buf, at_u32 size);
  * makes it a listener (backlog capped by somaxconn).  at_send() copies into
  * the send ring and returns the bytes taken (-AT_EAGAIN when full);
  * at_recv() returns bytes, 0 at EOF, -AT_EAGAIN or -error (len 0 answers
- * 0 exactly at end of stream, with no data left to read).  at_close()
+ * 0 exactly at end of stream, with no data left to read); after a peek,
+ * at_recv_consume() drops the bytes the application took.  at_close()
  * gives the handle back: the core frees the connection when it is done
  * (AT_EV_CONN_FREED); at_conn_destroy() frees at once, silently.
  */
@@ -364,6 +365,7 @@ struct at_conn *at_accept(struct at_conn *listener);
 long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now);
 long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 	     at_u64 now);
+void at_recv_consume(struct at_conn *c, at_u32 len, at_u64 now);
 #define AT_SHUT_RD	0
 #define AT_SHUT_WR	1
 #define AT_SHUT_RDWR	2

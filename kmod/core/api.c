@@ -127,6 +127,19 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 	return -AT_EAGAIN;
 }
 
+/*
+ * The application took LEN of the bytes a peek showed it: the glue peeks,
+ * copies to user memory that may fault, then consumes only what arrived,
+ * so a bad buffer loses no data.
+ */
+void at_recv_consume(struct at_conn *c, at_u32 len, at_u64 now)
+{
+	if (!len || !c->rcv_ring.len)
+		return;
+	at_ring_pop(&c->rcv_ring, len);
+	window_update(c, now);
+}
+
 /* Queue the FIN behind the data already queued (C13). */
 static void close_send_side(struct at_conn *c, enum at_reason reason,
 			    at_u64 now)

@@ -563,9 +563,14 @@ inline void AppOp(In &in, Env &env, sim::App *ap)
 		at_set_keepalive(c, v >> 7, now);
 		break;
 	case 7: {
+		// The glue's read: peek, then consume what reached the user,
+		// which a fault can cut short (to (v >> 4) / 15 of it).
 		uint32_t n = in.u8();
-		Log("  app peek %u\n", n);
-		at_recv(c, buf, n, 1, now);
+		long got = at_recv(c, buf, n, 1, now);
+		uint32_t took = got > 0 ? got * (v >> 4) / 15 : 0;
+
+		Log("  app peek %u, consume %u\n", n, took);
+		at_recv_consume(c, took, now);
 		break;
 	}
 	case 8: {

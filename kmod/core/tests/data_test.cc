@@ -339,6 +339,39 @@ TEST(Data, ZeroWindowPersistProbesThenResume)
 	EXPECT_EQ(s->rx, data);
 }
 
+// The glue peeks, copies to user memory that may fault part-way, then
+// consumes only what was copied: the rest stays queued, and consuming
+// opens the window as a read does.
+TEST(Data, PeekThenPartialConsumeKeepsTheRestAndOpensTheWindow)
+{
+	Net n;
+	n.b.cfg.rcvbuf = 8192;
+	ASSERT_TRUE(n.Open());
+	sim::App *s = n.Server();
+	s->auto_read = false;
+	auto data = Pattern(20000);
+	n.cli->Send(data.data(), data.size());
+	n.s.RunFor(10 * kSec);
+	ASSERT_EQ(s->Info().rx_queue, 8192u);
+	std::vector<uint8_t> got(8192);
+	ASSERT_EQ(at_recv(s->c, got.data(), got.size(), 1, n.s.now), 8192);
+	size_t before = n.From(B, [](const Cap &c) { return c.window > 0; }).size();
+	at_recv_consume(s->c, 3000, n.s.now);
+	EXPECT_EQ(s->Info().rx_queue, 8192u - 3000);
+	EXPECT_GT(n.From(B, [](const Cap &c) { return c.window > 0; }).size(), before);
+	got.resize(5192);
+	ASSERT_EQ(at_recv(s->c, got.data(), got.size(), 1, n.s.now), 5192);
+	EXPECT_TRUE(std::equal(got.begin(), got.end(), data.begin() + 3000));
+	at_recv_consume(s->c, 0, n.s.now);
+	at_recv_consume(s->c, 1u << 30, n.s.now);	// more than is queued
+	EXPECT_EQ(s->Info().rx_queue, 0u);
+	s->rx.assign(data.begin(), data.begin() + 8192);
+	s->auto_read = true;
+	n.b.Pump(n.s.now);
+	ASSERT_TRUE(n.Run([&] { return s->rx.size() == data.size(); }, 60 * kSec));
+	EXPECT_EQ(s->rx, data);
+}
+
 TEST(Data, PersistProbingOfLivePeerNeverGivesUp)
 {
 	Net n(Params([](at_params &p) { p.retries2 = 3; }));
