@@ -398,6 +398,32 @@ static struct sock *child_sock(struct sock *lsk, struct socket *newsock,
 	return sk;
 }
 
+/*
+ * The socket-level options sk_clone_lock() carries from a Linux listener to
+ * its children: servers set timeouts, linger and buffers once, on the
+ * listener.
+ */
+static void inherit_socket_options(struct sock *sk, const struct sock *lsk)
+{
+	static const enum sock_flags inherited[] = {
+		SOCK_KEEPOPEN, SOCK_LINGER, SOCK_URGINLINE, SOCK_DBG,
+	};
+	int i;
+
+	sk->sk_rcvtimeo = READ_ONCE(lsk->sk_rcvtimeo);
+	sk->sk_sndtimeo = READ_ONCE(lsk->sk_sndtimeo);
+	WRITE_ONCE(sk->sk_rcvlowat, READ_ONCE(lsk->sk_rcvlowat));
+	sk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
+	sk->sk_userlocks = lsk->sk_userlocks &	/* a bit-field in 6.1 */
+			   (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(lsk->sk_sndbuf));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(lsk->sk_rcvbuf));
+	sk->sk_mark = READ_ONCE(lsk->sk_mark);
+	for (i = 0; i < ARRAY_SIZE(inherited); i++)
+		if (sock_flag(lsk, inherited[i]))
+			sock_set_flag(sk, inherited[i]);
+}
+
 static void graft_child(struct alttcp_sock *ls, struct alttcp_sock *as,
 			struct at_conn *child)
 {
@@ -417,8 +443,7 @@ static void graft_child(struct alttcp_sock *ls, struct alttcp_sock *as,
 	as->ov = ls->ov;
 	as->nodelay = ls->nodelay;
 	as->user_mss = ls->user_mss;
-	if (sock_flag(&ls->inet.sk, SOCK_KEEPOPEN))
-		sock_set_flag(sk, SOCK_KEEPOPEN);
+	inherit_socket_options(sk, &ls->inet.sk);
 	inet_sk_set_state(sk, at_conn_state(child));
 	if (info.err)
 		sk->sk_err = info.err;

@@ -317,6 +317,56 @@ def test_listener_shutdown(port):
         sk.close()
 
 
+INHERITED = (
+    ("SO_RCVTIMEO", socket.SO_RCVTIMEO, struct.pack("ll", 3, 250000), 16),
+    ("SO_SNDTIMEO", socket.SO_SNDTIMEO, struct.pack("ll", 4, 500000), 16),
+    ("SO_LINGER", socket.SO_LINGER, struct.pack("ii", 1, 7), 8),
+    ("SO_RCVLOWAT", socket.SO_RCVLOWAT, 3, None),
+    ("SO_SNDBUF", socket.SO_SNDBUF, 65536, None),
+    ("SO_RCVBUF", socket.SO_RCVBUF, 32768, None),
+    ("SO_PRIORITY", socket.SO_PRIORITY, 5, None),  # not inherited
+    ("SO_MARK", socket.SO_MARK, 0x55, None),
+    ("SO_OOBINLINE", socket.SO_OOBINLINE, 1, None),
+    ("SO_KEEPALIVE", socket.SO_KEEPALIVE, 1, None),
+)
+
+
+def test_accept_inherits(port):
+    """Socket options set on a listener reach the sockets accept() returns,
+    as Linux's sk_clone_lock() copies them (found by hostile.sh: alttcp's
+    children had the defaults), all but SO_PRIORITY, which Linux's
+    children do not keep.  Linux TCP's children are the reference."""
+    children = {}
+    for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        for _, opt, value, _ in INHERITED:
+            lsk.setsockopt(socket.SOL_SOCKET, opt, value)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.connect(("127.0.0.1", port))
+        srv, _ = lsk.accept()
+        children[name] = {
+            opt_name: srv.getsockopt(socket.SOL_SOCKET, opt, *([size] if size else []))
+            for opt_name, opt, _, size in INHERITED}
+        fresh = stream(proto)
+        children[name + " fresh"] = {
+            opt_name: fresh.getsockopt(socket.SOL_SOCKET, opt, *([size] if size else []))
+            for opt_name, opt, _, size in INHERITED}
+        for sk in (cli, srv, lsk, fresh):
+            sk.close()
+        port += 1
+    for opt_name, _, _, _ in INHERITED:
+        want = children["tcp"][opt_name]
+        check_eq(f"accept(): the child's {opt_name} is Linux TCP's child's",
+                 children["alttcp"][opt_name], want)
+        if opt_name != "SO_PRIORITY":
+            check(f"{opt_name}: the listener's value, not a fresh socket's",
+                  want != children["tcp fresh"][opt_name],
+                  f"{want!r} is also the default")
+
+
 def wait_inq(sk, want):
     """Until WANT bytes are queued to read (bounded: 5 s)."""
     for _ in range(500):
@@ -380,6 +430,7 @@ def main():
     test_ports_and_tw_reuse(6201)
     test_listener_shutdown(6301)
     test_recv_fault(6401)
+    test_accept_inherits(6501)
     print(f"1..{count}")
     return 1 if failed else 0
 
