@@ -304,6 +304,16 @@ static int connect_locked(struct alttcp_sock *as, const struct sockaddr_in *sin)
 	return 0;
 }
 
+/*
+ * A connect() that failed leaves its closed connection behind; as on Linux
+ * (tcp_disconnect()), the socket may connect again: let that one go.
+ */
+static void drop_failed_conn(struct alttcp_sock *as)
+{
+	if (as->conn && at_conn_state(as->conn) == TCP_CLOSE)
+		at_close(as->conn, alttcp_now());
+}
+
 static bool connect_done(struct sock *sk)
 {
 	return READ_ONCE(sk->sk_state) != TCP_SYN_SENT;
@@ -331,6 +341,7 @@ static int alttcp_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = connect_done(sk) ? 0 : -EALREADY;
 		break;
 	default:
+		drop_failed_conn(as);
 		if (sk->sk_state != TCP_CLOSE || as->conn) {
 			err = -EISCONN;
 			break;
@@ -595,10 +606,15 @@ static int alttcp_shutdown(struct socket *sock, int how)
 	} else if (at_conn_state(as->conn) == TCP_LISTEN) {
 		shutdown_listener(as, how);
 	} else {
+		bool connecting = at_conn_state(as->conn) == TCP_SYN_SENT;
+
 		err = at_shutdown(as->conn, how, alttcp_now());
 		if (as->conn)
 			alttcp_obj_mark(alttcp_obj_of(as->conn));
-		if (!err)
+		/* As inet_shutdown(): disconnected, it may connect again. */
+		if (!err && connecting)
+			sock->state = SS_UNCONNECTED;
+		else if (!err)
 			WRITE_ONCE(sk->sk_shutdown,
 				   sk->sk_shutdown | (how + 1));
 	}

@@ -12,6 +12,7 @@ import fcntl
 import mmap
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -317,6 +318,51 @@ def test_listener_shutdown(port):
         sk.close()
 
 
+def test_shutdown_connecting(port):
+    """shutdown() of a socket another thread is connecting: as Linux's
+    inet_shutdown(), it disconnects, the connect() fails with ECONNRESET
+    (alttcp said ECONNABORTED), and the socket can connect again, as after
+    ECONNREFUSED (alttcp said EISCONN).  The SYNs to PORT are dropped (nft,
+    in this namespace); PORT + 1 listens; nothing listens on PORT + 2.
+    Linux TCP is the reference row."""
+    nft = subprocess.run(["nft", "-f", "-"], capture_output=True, text=True,
+                         input="table inet sockopt {\n chain out {\n"
+                         " type filter hook output priority 0;\n"
+                         f" tcp dport {port} drop\n }}\n}}\n")
+    if nft.returncode:
+        check("nft drops the SYNs to the connecting port", False, nft.stderr)
+        return
+    seen = {}
+    for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.bind(("127.0.0.1", port + 1))
+        lsk.listen(8)
+        sk = stream(proto)
+        result = []
+
+        def blocked_connect():
+            result.append(outcome(sk.connect, ("127.0.0.1", port)))
+
+        waiter = threading.Thread(target=blocked_connect, daemon=True)
+        waiter.start()
+        time.sleep(0.5)     # in connect() by now (and if not, it fails alike)
+        got = outcome(sk.shutdown, socket.SHUT_RDWR)
+        waiter.join(5)
+        again = outcome(sk.connect, ("127.0.0.1", port + 1))
+        refused = stream(proto)
+        after_refused = (outcome(refused.connect, ("127.0.0.1", port + 2)),
+                         outcome(refused.connect, ("127.0.0.1", port + 1)))
+        seen[name] = (got, result, again, after_refused)
+        for s in (sk, lsk, refused):
+            s.close()
+    subprocess.run(["nft", "delete", "table", "inet", "sockopt"])
+    check_eq("tcp: shutdown() 0, connect() ECONNRESET, then connects again; "
+             "a refused socket connects again too", seen["tcp"],
+             ("ok", ["ECONNRESET"], "ok", ("ECONNREFUSED", "ok")))
+    check_eq("alttcp: as Linux TCP", seen["alttcp"], seen["tcp"])
+
+
 INHERITED = (
     ("SO_RCVTIMEO", socket.SO_RCVTIMEO, struct.pack("ll", 3, 250000), 16),
     ("SO_SNDTIMEO", socket.SO_SNDTIMEO, struct.pack("ll", 4, 500000), 16),
@@ -431,6 +477,7 @@ def main():
     test_listener_shutdown(6301)
     test_recv_fault(6401)
     test_accept_inherits(6501)
+    test_shutdown_connecting(6601)
     print(f"1..{count}")
     return 1 if failed else 0
 

@@ -168,6 +168,17 @@ int at_shutdown(struct at_conn *c, int how, at_u64 now)
 		return -AT_EINVAL;
 	if (c->state == AT_LISTEN || c->state == AT_CLOSED)
 		return -AT_ENOTCONN;
+	if (c->state == AT_SYN_SENT) {
+		/*
+		 * As Linux's inet_shutdown(): any shutdown of a connecting
+		 * socket disconnects it, silently, and the connect() that
+		 * waits sees ECONNRESET.
+		 */
+		c->shut_wr = 1;
+		at_conn_done(c, AT_R_APP_SHUTDOWN, AT_ECONNRESET);
+		at_conn_release(c);
+		return 0;
+	}
 	if (how != AT_SHUT_WR) {
 		c->shut_rd = 1;
 		at_ring_pop(&c->rcv_ring, c->rcv_ring.len);

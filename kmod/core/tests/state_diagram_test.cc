@@ -92,6 +92,22 @@ TEST(StateDiagram, SynSent_Close_Closed)
 	EXPECT_EQ(n.a.live, 0);
 }
 
+TEST(StateDiagram, SynSent_Shutdown_Closed_ConnectionReset)
+{
+	// As Linux's inet_shutdown(): whatever the direction, a connecting
+	// socket is disconnected, sends nothing, and connect() says ECONNRESET.
+	for (int how : {AT_SHUT_RD, AT_SHUT_WR, AT_SHUT_RDWR}) {
+		Net n;
+		n.s.DropAll([](const Cap &c) { return c.dst == B; });
+		n.Connect();
+		n.cli->Shutdown(how);
+		EXPECT_TRUE(HasTransition(n.a, AT_SYN_SENT, AT_CLOSED, AT_R_APP_SHUTDOWN)) << how;
+		EXPECT_EQ(n.cli->err, AT_ECONNRESET) << how;
+		n.s.RunFor(10 * kSec);
+		EXPECT_EQ(n.s.caps.size(), 1u) << how;	// the SYN, no RST
+	}
+}
+
 TEST(StateDiagram, SynSent_RcvRst_Closed_ConnectionRefused)
 {
 	Net n;	// nobody listens on B
