@@ -379,8 +379,8 @@ INHERITED = (
 
 def test_accept_inherits(port):
     """Socket options set on a listener reach the sockets accept() returns,
-    as Linux's sk_clone_lock() copies them (found by hostile.sh: alttcp's
-    children had the defaults), all but SO_PRIORITY, which Linux's
+    as Linux's sk_clone_lock() copies them (alttcp's children used to have
+    the defaults), all but SO_PRIORITY, which Linux's
     children do not keep.  Linux TCP's children are the reference."""
     children = {}
     for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
@@ -425,9 +425,9 @@ def wait_inq(sk, want):
 
 def test_recv_fault(port):
     """A read into a buffer whose end is unmapped fails with EFAULT and
-    consumes nothing, as on Linux: the next read gets every byte (found by
-    hostile.sh: alttcp dropped the bytes it could not copy).  Linux TCP is
-    the reference row."""
+    consumes nothing, as on Linux: the next read gets every byte (alttcp
+    used to drop the bytes it could not copy).  Linux TCP is the reference
+    row."""
     libc = ctypes.CDLL(None, use_errno=True)
     page = mmap.PAGESIZE
     area = mmap.mmap(-1, 2 * page)
