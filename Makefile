@@ -174,7 +174,7 @@ check-debug: deps-debug
 
 # KASAN+lockdep under TCG ran sysctl.sh 14 times slower than the stock
 # kernel: the per-test timeout is tripled and the harness's waits for work
-# to end (ALTTCP_TEST_WAIT_SCALE, selftests/net_lib.sh) quadrupled; the
+# to end (ALTTCP_TEST_WAIT_SCALE, selftests/lib.sh) quadrupled; the
 # tests' timing tolerances are unchanged.
 check-debug-built: modules-debug ctl selftests-tools
 	ALTTCP_VM_KERNEL_DIR=$(DEBUG_KDIR) ALTTCP_VM_RMMOD=1 ALTTCP_VM_TEST_TIMEOUT=900 \

@@ -165,7 +165,7 @@ if ! check_eq "the driver exited 0" "$rc" 0; then
 fi
 # The slack is for a slow machine to start and reap the threads, not a
 # tolerance of alttcp's: a sanitizer kernel (make check-debug) scales it.
-slack_s=$((10 * ${ALTTCP_TEST_WAIT_SCALE:-1}))
+slack_s=$((10 * WAIT_SCALE))
 check_cmd "... within its deadline ($RUN_S s + $slack_s s)" \
 	test "$elapsed_ms" -le $(((RUN_S + slack_s) * 1000))
 echo "#   $elapsed_ms ms"

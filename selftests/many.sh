@@ -51,7 +51,7 @@ tap_begin
 baseline=$(slab_objects)
 
 "$ALTTCP_CONNECT" -N "$S" -P alttcp -l 10.0.6.2 -p 7400 -n "$N" --nonblock \
-	--backlog 4096 --wait-eof -t 240 > "$OUT/server" 2>&1 &
+	--backlog 4096 --wait-eof -t $((240 * WAIT_SCALE)) > "$OUT/server" 2>&1 &
 pids+=($!)
 wait_for 10 grep -q listening "$OUT/server"
 start=$(date +%s%N)
@@ -60,13 +60,14 @@ i=0
 while [ "$left" -gt 0 ]; do
 	n=$((left < PER_CLIENT ? left : PER_CLIENT))
 	"$ALTTCP_CONNECT" -N "$C" -P alttcp -c 10.0.6.2 -p 7400 -C "$n" \
-		--hold 20000 -t 240 > "$OUT/client-$i" 2>&1 &
+		--hold 20000 -t $((240 * WAIT_SCALE)) > "$OUT/client-$i" 2>&1 &
 	pids+=($!)
 	left=$((left - n))
 	i=$((i + 1))
 done
 
-if ! check_cmd "$N connections ESTABLISHED on both sides" wait_for 180 all_estab; then
+if ! check_cmd "$N connections ESTABLISHED on both sides" \
+	wait_for $((180 * WAIT_SCALE)) all_estab; then
 	tail -n 3 "$OUT"/server "$OUT"/client-* | sed 's/^/#   /'
 fi
 echo "# $N connections up in $((($(date +%s%N) - start) / 1000000)) ms;" \
@@ -86,7 +87,7 @@ pids=()
 check_eq "CurrEstab back to 0 (client)" "$(estab "$C")" 0
 check_eq "CurrEstab back to 0 (server)" "$(estab "$S")" 0
 check_cmd "slab objects back to the baseline after TIME_WAIT" \
-	wait_for 60 back_to_baseline
+	wait_for $((60 * WAIT_SCALE)) back_to_baseline
 echo "# baseline $baseline, now $(slab_objects)"
 grep ^alttcp /proc/slabinfo | sed 's/^/# /'
 for ns in "$C" "$S"; do "$ALTTCPCTL" -n "$ns" stats | grep -v " 0$" | sed 's/^/# /'; done

@@ -838,10 +838,7 @@ job_add()
 	JOBS+=("$q")
 }
 
-# make check-debug's sanitizer kernels run the suite 5-10 times slower under
-# TCG: bounds on how long the harness waits for work to end scale with
-# ALTTCP_TEST_WAIT_SCALE; the tolerances of timing checks never do.
-WAIT_SCALE=${ALTTCP_TEST_WAIT_SCALE:-1}
+# A job's bound scales with WAIT_SCALE (lib.sh).
 JOB_TIMEOUT=${JOB_TIMEOUT:-$((120 * WAIT_SCALE))}
 jobs_run()
 {
