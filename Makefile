@@ -176,8 +176,8 @@ check-debug: deps-debug
 # times slower than the stock kernel: the per-test timeout is tripled and
 # the harness's waits for work to end (ALTTCP_TEST_WAIT_SCALE,
 # selftests/lib.sh) quadrupled; the tests' timing tolerances are unchanged.
-# observe_scale.sh dumps 10,000 rows instead of 100,000: at that speed
-# neither alttcp nor Linux TCP set up 100,000 ends within an hour, and the
+# observe_scale.sh dumps 10,000 rows instead of 100,000: in its 150 s,
+# KASAN set up 3,541 of 100,000 alttcp ends and 18,712 of Linux TCP's; the
 # dump's code paths are the same.
 check-debug-built: modules-debug ctl selftests-tools
 	ALTTCP_VM_KERNEL_DIR=$(DEBUG_KDIR) ALTTCP_VM_RMMOD=1 ALTTCP_VM_TEST_TIMEOUT=900 \
