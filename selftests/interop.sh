@@ -59,7 +59,7 @@ check_tw()
 		tap_skip "$desc" "$(unobservable)"
 		return
 	fi
-	[ "$want" -gt 0 ] && net_wait $((20 * WAIT_SCALE)) tw_atleast "$ns" "$proto" "$PORT" "$want"
+	[ "$want" -gt 0 ] && net_wait 20 tw_atleast "$ns" "$proto" "$PORT" "$want"
 	n=$(tw_count "$ns" "$proto" "$PORT")
 	check_eq "$desc" "$n" "$want"
 	[ "$n" == "$want" ] && return

@@ -183,13 +183,14 @@ now_us()
 }
 
 # net_wait TIMEOUT_S CMD...: poll CMD (every 20 ms, no fork) until it
-# succeeds; 1 on timeout.
+# succeeds; 1 on timeout.  The bound scales with WAIT_SCALE (lib.sh): it
+# is how long to wait for a state, never a timing check's tolerance.
 net_wait()
 {
 	local t=$EPOCHREALTIME deadline
 
 	t=${t/[.,]/}
-	deadline=$((t + $1 * 1000000))
+	deadline=$((t + $1 * WAIT_SCALE * 1000000))
 	shift
 	until "$@"; do
 		t=$EPOCHREALTIME
