@@ -146,6 +146,7 @@ check-unit:
 		ctest --test-dir $(CORE_BUILD) --output-on-failure -j$(JOBS); \
 	fi
 	$(MAKE) --no-print-directory fuzz-smoke
+	selftests/vm/kernel-reports-test.sh
 
 check-vm: modules ctl selftests-tools
 	selftests/vm/run-kernels.sh -o $(VM_OUT) $(foreach k,$(KVERS),$(k)=$(call kmod_ko,$(k)))
