@@ -100,6 +100,19 @@ static void window_update(struct at_conn *c, at_u64 now)
 		at_send_ack(c, now);
 }
 
+/*
+ * The application took LEN of the bytes a peek showed it: the glue peeks,
+ * copies to user memory that may fault, then consumes only what arrived,
+ * so a bad buffer loses no data.
+ */
+void at_recv_consume(struct at_conn *c, at_u32 len, at_u64 now)
+{
+	if (!len || !c->rcv_ring.len)
+		return;
+	at_ring_pop(&c->rcv_ring, len);
+	window_update(c, now);
+}
+
 long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 	     at_u64 now)
 {
@@ -112,10 +125,8 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 		return -AT_EAGAIN;
 	n = at_ring_peek(&c->rcv_ring, 0, buf, len);
 	if (n) {
-		if (!peek) {
-			at_ring_pop(&c->rcv_ring, n);
-			window_update(c, now);
-		}
+		if (!peek)
+			at_recv_consume(c, n, now);
 		return n;
 	}
 	if (c->rcv_fin || c->shut_rd)
@@ -125,19 +136,6 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 	if (c->state == AT_CLOSED)
 		return 0;
 	return -AT_EAGAIN;
-}
-
-/*
- * The application took LEN of the bytes a peek showed it: the glue peeks,
- * copies to user memory that may fault, then consumes only what arrived,
- * so a bad buffer loses no data.
- */
-void at_recv_consume(struct at_conn *c, at_u32 len, at_u64 now)
-{
-	if (!len || !c->rcv_ring.len)
-		return;
-	at_ring_pop(&c->rcv_ring, len);
-	window_update(c, now);
 }
 
 /* Queue the FIN behind the data already queued (C13). */
