@@ -410,6 +410,18 @@ static struct sock *child_sock(struct sock *lsk, struct socket *newsock,
 }
 
 /*
+ * Undo child_sock() when no connection was grafted.  Not
+ * sk_common_release(): alttcp_prot has no unhash, and the socket was
+ * never hashed or bound.
+ */
+static void drop_child_sock(struct socket *newsock, struct sock *sk)
+{
+	sock_orphan(sk);
+	newsock->sk = NULL;
+	sock_put(sk);
+}
+
+/*
  * The socket-level options sk_clone_lock() carries from a Linux listener to
  * its children: servers set timeouts, linger and buffers once, on the
  * listener.
@@ -504,8 +516,7 @@ static int alttcp_accept(struct socket *sock, struct socket *newsock,
 		if (child)
 			break;
 		/* Another accept() won the race: start over. */
-		newsock->sk = NULL;
-		sk_common_release(sk);
+		drop_child_sock(newsock, sk);
 	}
 	newsock->state = SS_CONNECTED;
 	return 0;

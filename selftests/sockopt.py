@@ -3,7 +3,7 @@
 """Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
 receive flags and timeouts, bind/connect port rules, shutdown() of a
-listener, a read into memory that faults.  Prints TAP; run by
+listener, a read into memory that faults, threads racing in accept().  Prints TAP; run by
 sockopt.sh inside a fresh network namespace, over loopback."""
 
 import ctypes
@@ -467,6 +467,75 @@ def test_recv_fault(port):
         port += 1
 
 
+def wait_blocked(threads, limit=5.0):
+    """Until every thread sleeps in the kernel (state S in /proc)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        states = []
+        for t in threads:
+            with open(f"/proc/self/task/{t.native_id}/stat") as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        if all(s == "S" for s in states):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_accept_race(port):
+    """Several threads in accept() on one listener, woken together by each
+    connection: one takes it, the others find the queue empty and wait
+    again.  The losers' unused sockets used to be freed through
+    sk_common_release(), which calls the missing unhash: a NULL call that
+    panicked the guest (found by hostile.sh on 6.12)."""
+    waiters = 4
+    lsk = stream()
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsk.bind(("127.0.0.1", port))
+    lsk.listen(8)
+    accepted = []
+
+    def blocked_accept():
+        try:
+            accepted.append(lsk.accept()[0])
+        except OSError as e:
+            accepted.append(errno.errorcode.get(e.errno))
+
+    threads = [threading.Thread(target=blocked_accept, daemon=True)
+               for _ in range(waiters)]
+    for t in threads:
+        t.start()
+    clients = []
+    for i in range(waiters):
+        live = [t for t in threads if t.is_alive()]
+        check(f"accept race, connection {i + 1}: {len(live)} waiting "
+              f"thread(s) blocked in accept()", wait_blocked(live))
+        cli = stream()
+        cli.connect(("127.0.0.1", port))
+        clients.append(cli)
+        deadline = time.monotonic() + 5
+        while len(accepted) <= i and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for t in threads:
+        t.join(5)
+    socks = [a for a in accepted if not isinstance(a, str)]
+    check_eq("each of the 4 threads accepted one connection",
+             (len(socks), [a for a in accepted if isinstance(a, str)]),
+             (waiters, []))
+    echoed = 0
+    for cli in clients:
+        cli.sendall(b"x")
+    for srv in socks:
+        srv.settimeout(5)
+        try:
+            echoed += len(srv.recv(1))
+        except OSError:
+            pass
+    check_eq("every accepted socket carries its connection's byte",
+             echoed, waiters)
+    for sk in clients + socks + [lsk]:
+        sk.close()
+
+
 def main():
     print("TAP version 13")
     test_identity()
@@ -478,6 +547,7 @@ def main():
     test_recv_fault(6401)
     test_accept_inherits(6501)
     test_shutdown_connecting(6601)
+    test_accept_race(6701)
     print(f"1..{count}")
     return 1 if failed else 0
 
