@@ -3,8 +3,9 @@
 """Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
 receive flags and timeouts, bind/connect port rules, shutdown() of a
-listener, a read into memory that faults, threads racing in accept().  Prints TAP; run by
-sockopt.sh inside a fresh network namespace, over loopback."""
+listener, a read into memory that faults, threads racing in accept().
+Prints TAP; run by sockopt.sh inside a fresh network namespace, over
+loopback."""
 
 import ctypes
 import errno
