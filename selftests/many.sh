@@ -45,7 +45,16 @@ slab_objects()
 }
 estab() { "$ALTTCPCTL" -n "$1" -j stats | jq -r .CurrEstab; }
 all_estab() { [ "$(estab "$C")" -eq "$N" ] && [ "$(estab "$S")" -eq "$N" ]; }
-all_alive() { kill -0 "${pids[@]}" 2>/dev/null; }
+# One kill -0 per pid: given several, bash's kill succeeds if any one is
+# alive.
+all_alive()
+{
+	local pid
+
+	for pid in "${pids[@]}"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+	done
+}
 # A tool that exits before all are up has failed (make check-debug FAULTS=1
 # fails its socket() with ENOMEM): the others would wait out their deadlines.
 up_or_one_gone() { all_estab || ! all_alive; }
