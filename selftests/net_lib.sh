@@ -743,6 +743,14 @@ cap_gaps()
 	echo "$s"
 }
 
+# ns_tcp_counters NS: NS's non-zero Linux TCP and alttcp counters, as
+# comments (why a segment went unanswered: PAWS, backlog drops...)
+ns_tcp_counters()
+{
+	ip netns exec "$1" nstat -as 2>/dev/null | awk 'NR > 1 { print "#   " $1, $2 }'
+	"$ALTTCPCTL" -n "$1" stats 2>/dev/null | awk '$2 != 0 { print "#   alttcp", $0 }'
+}
+
 cap_dump()
 {
 	local i t0=${CAP_T[0]:-0}
