@@ -160,9 +160,38 @@ s_ack_lost()
 		"$(( (${t_data:-0} - ${t_sa:-0}) / 1000 ))" 1000 || cap_dump
 }
 
+# check_client_tw DESC PROTO: the client (PROTO) ends in TIME_WAIT, which
+# began at the server's last FIN.  Stops the capture.  A TIME_WAIT is only
+# missing if the check came in time: on a debug kernel under TCG a loaded
+# job reached it more than a minute late, after Linux's fixed 60 s.
+check_client_tw()
+{
+	local desc=$1 cp=$2 n t_n fins age
+
+	if ! n=$(tw_count "$NS_C" "$cp" "$PORT"); then
+		cap_stop cap
+		tap_skip "$desc" "$(unobservable)"
+		return
+	fi
+	net_wait 3 tw_atleast "$NS_C" "$cp" "$PORT" 1
+	n=$(tw_count "$NS_C" "$cp" "$PORT")
+	t_n=$(now_us)
+	cap_stop cap
+	read -ra fins <<<"$(cap_times 's>c' 'F.*')"
+	age=$(((t_n - ${fins[-1]:-$t_n}) / 1000))
+	if [ "$n" != 1 ] && [ "$age" -ge $(($(tw_len_ms "$cp") - 1000)) ]; then
+		tap_skip "$desc" "checked ${age} ms after the last FIN: TIME_WAIT had run out"
+		return
+	fi
+	check_eq "$desc" "$n" 1 && return
+	echo "#   checked ${age} ms after the server's last FIN"
+	cap_dump
+	ns_tcp_counters "$NS_C"
+}
+
 s_fin_lost()
 {
-	local cp=$1 sp=$2 r=$3 rc_c rc_s n tw_ok=1
+	local cp=$1 sp=$2 r=$3 rc_c rc_s
 
 	drop_first srv 0 0 "$M_FIN"
 	cap_start cap
@@ -172,15 +201,7 @@ s_fin_lost()
 	proc_wait srv
 	rc_s=$?
 	check_out "$r: first FIN lost: both ends close cleanly" "$rc_c $rc_s" "0 0" cli srv
-	if n=$(tw_count "$NS_C" "$cp" "$PORT"); then
-		net_wait 3 tw_atleast "$NS_C" "$cp" "$PORT" 1
-		check_eq "$r: first FIN lost: the client ends in TIME_WAIT" \
-			"$(tw_count "$NS_C" "$cp" "$PORT")" 1 || tw_ok=0
-	else
-		tap_skip "$r: first FIN lost: the client ends in TIME_WAIT" "$(unobservable)"
-	fi
-	cap_stop cap
-	[ $tw_ok = 1 ] || { cap_dump; ns_tcp_counters "$NS_C"; }
+	check_client_tw "$r: first FIN lost: the client ends in TIME_WAIT" "$cp"
 	# (later FINs may cross the peer's: only the first gap is certain)
 	check_near "$r: first FIN lost: FIN retransmitted after one RTO" \
 		"$(first_gap 'c>s' 'F.*')" "$(rtx_gaps "$cp" 1)" || cap_dump
@@ -198,13 +219,6 @@ s_peer_fin_lost()
 	proc_wait srv
 	rc_s=$?
 	check_out "$r: peer's FIN lost: both ends close cleanly" "$rc_c $rc_s" "0 0" cli srv
-	if tw_count "$NS_C" "$cp" "$PORT" >/dev/null; then
-		net_wait 3 tw_atleast "$NS_C" "$cp" "$PORT" 1
-		check_eq "$r: peer's FIN lost: the client ends in TIME_WAIT" \
-			"$(tw_count "$NS_C" "$cp" "$PORT")" 1
-	else
-		tap_skip "$r: peer's FIN lost: the client ends in TIME_WAIT" "$(unobservable)"
-	fi
 	if state_count "$NS_S" "$sp" last-ack "$PORT" >/dev/null; then
 		net_wait 3 state_none "$NS_S" "$sp" last-ack
 		check_eq "$r: peer's FIN lost: the server leaves LAST_ACK" \
@@ -212,7 +226,7 @@ s_peer_fin_lost()
 	else
 		tap_skip "$r: peer's FIN lost: the server leaves LAST_ACK" "$(unobservable)"
 	fi
-	cap_stop cap
+	check_client_tw "$r: peer's FIN lost: the client ends in TIME_WAIT" "$cp"
 	check_near "$r: peer's FIN lost: its FIN retransmitted after one RTO" \
 		"$(first_gap 's>c' 'F.*')" "$(rtx_gaps "$sp" 1)" || cap_dump
 }
@@ -275,14 +289,22 @@ s_final_ack_lost()
 	check_eq "$r: final ACK lost: the client ACKs each of the 5 FINs" \
 		"${#fins[@]} unanswered: $(fins_unanswered "${fins[@]}")" "5 unanswered: " ||
 		{ cap_dump; ns_tcp_counters "$NS_C"; }
-	if [ -z "$left" ]; then
-		tap_skip "$r: final ACK lost: TIME_WAIT restarted by the last FIN" "$(unobservable)"
-		return
-	fi
 	# Left at the dump if the timer restarted at the last FIN; without a
 	# restart it would be 1.7-3 s less.  A slow dump (a busy TCG) widens
 	# the tolerance by half its length, still well below that.
 	want=$(( $(tw_len_ms "$cp") - ((t_a + t_b) / 2 - ${fins[-1]:-0}) / 1000 ))
+	if [ -z "$left" ]; then
+		if [ "$want" -le 1000 ]; then
+			tap_skip "$r: final ACK lost: TIME_WAIT restarted by the last FIN" \
+				"read $(($(tw_len_ms "$cp") - want)) ms after the last FIN: TIME_WAIT had run out"
+		elif ! tw_count "$NS_C" "$cp" "$PORT" >/dev/null; then
+			tap_skip "$r: final ACK lost: TIME_WAIT restarted by the last FIN" "$(unobservable)"
+		else
+			check_eq "$r: final ACK lost: TIME_WAIT restarted by the last FIN" \
+				"no TIME_WAIT timer" "${want} ms left"
+		fi
+		return
+	fi
 	check_near "$r: final ACK lost: TIME_WAIT restarted by the last FIN" \
 		"$left" "$want" $((500 + (t_b - t_a) / 2000)) 0
 }

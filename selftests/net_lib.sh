@@ -743,10 +743,13 @@ cap_gaps()
 	echo "$s"
 }
 
-# ns_tcp_counters NS: NS's non-zero Linux TCP and alttcp counters, as
-# comments (why a segment went unanswered: PAWS, backlog drops...)
+# ns_tcp_counters NS: PORT's Linux TCP sockets in NS, in every state, and
+# NS's non-zero Linux TCP and alttcp counters, as comments (why a segment
+# went unanswered or a TIME_WAIT is missing: PAWS, backlog drops...)
 ns_tcp_counters()
 {
+	ss -N "$1" -Htanoe "( sport = :$PORT or dport = :$PORT )" 2>&1 |
+		sed 's/^/#   ss: /'
 	ip netns exec "$1" nstat -as 2>/dev/null | awk 'NR > 1 { print "#   " $1, $2 }'
 	"$ALTTCPCTL" -n "$1" stats 2>/dev/null | awk '$2 != 0 { print "#   alttcp", $0 }'
 }
