@@ -195,7 +195,7 @@ static void orphan_fin_wait2(struct at_conn *c, at_u64 now)
 
 	if (linger2 < 0) {
 		AT_INC(c->ctx, ABORT_ON_LINGER);
-		at_conn_abort(c, AT_R_FIN_TIMEOUT, 0, 1);
+		at_conn_abort(c, AT_R_FIN_TIMEOUT, 0, 1, now);
 		return;
 	}
 	if (!c->state_at)
@@ -211,13 +211,13 @@ static void close_conn(struct at_conn *c, at_u64 now)
 	AT_ADD(&c->ctx->orphan_count, 1);
 	if (c->rcv_ring.len && !c->shut_rd) {
 		AT_INC(c->ctx, ABORT_ON_CLOSE);
-		at_conn_abort(c, AT_R_CLOSE_UNREAD_DATA, 0, 1);
+		at_conn_abort(c, AT_R_CLOSE_UNREAD_DATA, 0, 1, now);
 	} else if (c->linger_on && !c->linger_secs) {
 		AT_INC(c->ctx, ABORT_ON_DATA);
-		at_conn_abort(c, AT_R_LINGER_ABORT, 0, 1);
+		at_conn_abort(c, AT_R_LINGER_ABORT, 0, 1, now);
 	} else if (c->ctx->orphan_count > (at_u32)p->max_orphans) {
 		AT_INC(c->ctx, ABORT_ON_MEMORY);
-		at_conn_abort(c, AT_R_NO_MEMORY, 0, 1);
+		at_conn_abort(c, AT_R_NO_MEMORY, 0, 1, now);
 	} else if (c->state == AT_FIN_WAIT2) {
 		orphan_fin_wait2(c, now);
 	} else if (!c->shut_wr || c->state == AT_SYN_SENT) {
@@ -340,10 +340,9 @@ void at_conn_destroy(struct at_conn *c)
  */
 int at_kill(struct at_conn *c, at_u64 now)
 {
-	(void)now;
 	if (c->state == AT_LISTEN || c->state == AT_CLOSED)
 		return -AT_EINVAL;
-	at_conn_abort(c, AT_R_ADMIN_KILL, AT_ECONNABORTED, 1);
+	at_conn_abort(c, AT_R_ADMIN_KILL, AT_ECONNABORTED, 1, now);
 	at_conn_release(c);
 	return 0;
 }

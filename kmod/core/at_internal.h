@@ -213,7 +213,7 @@ void at_ring_pieces(const struct at_ring *r, at_u32 off, at_u32 len,
 void at_set_state(struct at_conn *c, int state, enum at_reason reason);
 void at_conn_done(struct at_conn *c, enum at_reason reason, int err);
 void at_conn_abort(struct at_conn *c, enum at_reason reason, int err,
-		   at_bool send_rst);
+		   at_bool send_rst, at_u64 now);
 void at_event_conn(struct at_conn *c, enum at_event_kind kind);
 void at_conn_free(struct at_conn *c);
 struct at_conn *at_conn_alloc(struct at_ctx *ctx, const struct at_tuple *t,

@@ -113,10 +113,10 @@ void at_conn_done(struct at_conn *c, enum at_reason reason, int err)
 }
 
 void at_conn_abort(struct at_conn *c, enum at_reason reason, int err,
-		   at_bool send_rst)
+		   at_bool send_rst, at_u64 now)
 {
 	if (send_rst && c->state != AT_SYN_SENT && c->state != AT_CLOSED)
-		at_send_rst_conn(c, 0);
+		at_send_rst_conn(c, now);
 	at_conn_done(c, reason, err);
 }
 

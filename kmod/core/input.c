@@ -235,13 +235,14 @@ static at_bool wants_data(const struct at_conn *c)
 }
 
 /* Linux: new data for a closed (orphaned) socket resets the peer. */
-static at_bool orphan_data(struct at_conn *c, const struct at_seg *seg)
+static at_bool orphan_data(struct at_conn *c, const struct at_seg *seg,
+			   at_u64 now)
 {
 	if (!c->orphan || !seg->len ||
 	    !at_seq_gt(seg->seq + seg->len, c->rcv_nxt))
 		return 0;
 	AT_INC(c->ctx, ABORT_ON_DATA);
-	at_conn_abort(c, AT_R_DATA_AFTER_CLOSE, 0, 1);
+	at_conn_abort(c, AT_R_DATA_AFTER_CLOSE, 0, 1, now);
 	return 1;
 }
 
@@ -287,7 +288,7 @@ void at_conn_input_sync(struct at_conn *c, struct at_seg *seg, at_u64 now)
 	if (!ack_input(c, seg, now))
 		return;
 	if (wants_data(c) && (seg->len || (seg->flags & AT_FIN))) {
-		if (orphan_data(c, seg))
+		if (orphan_data(c, seg, now))
 			return;
 		at_rcv_data(c, seg, now);
 	}

@@ -258,13 +258,12 @@ void at_listen_stop(struct at_conn *l, at_u64 now)
 {
 	struct at_conn *c;
 
-	(void)now;
 	while (l->req_head)
 		at_req_free(l->req_head, AT_R_LISTENER_CLOSED);
 	while ((c = at_accept(l))) {
 		c->orphan = 1;
 		AT_ADD(&l->ctx->orphan_count, 1);
-		at_conn_abort(c, AT_R_LISTENER_CLOSED, 0, 1);
+		at_conn_abort(c, AT_R_LISTENER_CLOSED, 0, 1, now);
 		c->dead = 1;	/* already CLOSED (reset) children too */
 		at_conn_release(c);
 	}

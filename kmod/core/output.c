@@ -244,13 +244,14 @@ at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	return send_segment(c, seq, max, 0, retrans, now);
 }
 
+/* As Linux's tcp_send_active_reset(): TSopt, with a fresh TSval, if agreed. */
 void at_send_rst_conn(struct at_conn *c, at_u64 now)
 {
 	struct at_out out;
 
-	(void)now;
 	at_out_init(c, &out);
 	out.flags = AT_RST | AT_ACK;
+	add_ts(c, &out, now);
 	c->rst_sent = 1;
 	c->segs_out++;
 	at_emit(c->ctx, &out);

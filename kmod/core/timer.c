@@ -70,9 +70,10 @@ static void keepalive_timeout(struct at_conn *c, at_u64 now)
 	if ((ut_on && c->probes_out &&
 	     idle >= (at_u64)ut * AT_USEC_PER_MSEC) ||
 	    (!ut_on && (int)c->probes_out >= probes)) {
+		/* Linux resets the peer, should it be alive after all. */
 		AT_INC(c->ctx, ABORT_ON_TIMEOUT);
-		at_conn_done(c, ut_on ? AT_R_USER_TIMEOUT :
-			     AT_R_KEEPALIVE_TIMEOUT, AT_ETIMEDOUT);
+		at_conn_abort(c, ut_on ? AT_R_USER_TIMEOUT :
+			      AT_R_KEEPALIVE_TIMEOUT, AT_ETIMEDOUT, 1, now);
 		return;
 	}
 	at_out_init(c, &out);

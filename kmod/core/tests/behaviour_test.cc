@@ -922,9 +922,20 @@ TEST(Behaviour, C13_CloseWithUnreadDataSendsRst)
 	n.cli->auto_read = false;
 	n.Server()->Send("unread");
 	n.s.RunFor(kSec);
+	uint64_t closed = n.s.now;
 	n.cli->Close();
 	n.s.RunFor(kSec);
-	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Rst(); }).size(), 1u);
+	auto rsts = n.From(A, [](const Cap &c) { return c.Rst(); });
+	ASSERT_EQ(rsts.size(), 1u);
+	// TSopt as Linux's tcp_send_active_reset(): TSval of the moment,
+	// TSecr the peer's latest.
+	ASSERT_TRUE(rsts[0].opt.present & AT_OPT_TS);
+	auto data = n.From(B, [](const Cap &c) { return c.len > 0; });
+	ASSERT_EQ(data.size(), 1u);
+	EXPECT_EQ(rsts[0].opt.tsecr, data[0].opt.tsval);
+	auto before = n.From(A, [&](const Cap &c) { return c.t < closed; });
+	EXPECT_EQ(rsts[0].opt.tsval - before.back().opt.tsval,
+		  (uint32_t)((rsts[0].t - before.back().t) / kMs));
 	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Fin(); }).size(), 0u);
 	EXPECT_EQ(n.a.mib(AT_MIB_ABORT_ON_CLOSE), 1u);
 	EXPECT_TRUE(HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_CLOSE_UNREAD_DATA));
@@ -978,13 +989,24 @@ TEST(Behaviour, D1_KeepaliveDetectsDeadPeerIn2h11m15s)
 	uint64_t idle_from = n.cli->established_at;
 	n.s.DropAll([](const Cap &c) { return c.src == B; });	// peer gone
 	n.s.RunFor(3 * 3600 * kSec);
-	auto probes = n.From(A, [&](const Cap &c) { return c.t > idle_from + kSec; });
+	auto probes = n.From(A, [&](const Cap &c) {
+		return c.t > idle_from + kSec && !c.Rst();
+	});
 	std::vector<uint64_t> want;
 	for (int i = 0; i < 9; i++)
 		want.push_back((7200 + 75 * i) * kSec);
 	EXPECT_EQ(Offsets(probes, idle_from), want);
 	EXPECT_EQ(n.cli->closed_at - idle_from, (2 * 3600 + 11 * 60 + 15) * kSec);
 	EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
+	// As Linux's keepalive timer: an RST, should the peer be alive after
+	// all, with TSopt as every segment of the connection.
+	auto rsts = n.From(A, [](const Cap &c) { return c.Rst(); });
+	ASSERT_EQ(rsts.size(), 1u);
+	EXPECT_EQ(rsts[0].t, n.cli->closed_at);
+	EXPECT_EQ(rsts[0].flags, AT_RST | AT_ACK);
+	EXPECT_TRUE(rsts[0].opt.present & AT_OPT_TS);
+	EXPECT_EQ(rsts[0].opt.tsval - probes.back().opt.tsval, 75000u)
+		<< "a fresh TSval, 75 s of 1 ms ticks after the last probe's";
 	EXPECT_TRUE(HasTransition(n.a, AT_ESTABLISHED, AT_CLOSED, AT_R_KEEPALIVE_TIMEOUT));
 	EXPECT_EQ(n.a.mib(AT_MIB_KEEPALIVE_PROBES), 9u);
 }
