@@ -178,8 +178,8 @@ int at_shutdown(struct at_conn *c, int how, at_u64 now)
 		return 0;
 	}
 	if (how != AT_SHUT_WR) {
+		/* As Linux: what is queued, or arrives later, stays readable. */
 		c->shut_rd = 1;
-		at_ring_pop(&c->rcv_ring, c->rcv_ring.len);
 		at_event_conn(c, AT_EV_READABLE);
 	}
 	if (how != AT_SHUT_RD && !c->shut_wr)
@@ -209,7 +209,7 @@ static void close_conn(struct at_conn *c, at_u64 now)
 
 	c->orphan = 1;
 	AT_ADD(&c->ctx->orphan_count, 1);
-	if (c->rcv_ring.len && !c->shut_rd) {
+	if (c->rcv_ring.len) {
 		AT_INC(c->ctx, ABORT_ON_CLOSE);
 		at_conn_abort(c, AT_R_CLOSE_UNREAD_DATA, 0, 1, now);
 	} else if (c->linger_on && !c->linger_secs) {

@@ -234,15 +234,23 @@ static at_bool wants_data(const struct at_conn *c)
 	       c->state == AT_FIN_WAIT2 || c->state == AT_SYN_RECV;
 }
 
-/* Linux: new data for a closed (orphaned) socket resets the peer. */
-static at_bool orphan_data(struct at_conn *c, const struct at_seg *seg,
-			   at_u64 now)
+/*
+ * Linux (tcp_rcv_state_process()): new data for a closed (orphaned)
+ * socket, or for one shut for reading that has sent its FIN, resets the
+ * peer.  Shut for reading alone, it still queues and reads data.
+ */
+static at_bool unwanted_data(struct at_conn *c, const struct at_seg *seg,
+			     at_u64 now)
 {
-	if (!c->orphan || !seg->len ||
-	    !at_seq_gt(seg->seq + seg->len, c->rcv_nxt))
+	at_bool shut = c->orphan ||
+		       (c->shut_rd && (c->state == AT_FIN_WAIT1 ||
+				       c->state == AT_FIN_WAIT2));
+
+	if (!shut || !seg->len || !at_seq_gt(seg->seq + seg->len, c->rcv_nxt))
 		return 0;
 	AT_INC(c->ctx, ABORT_ON_DATA);
-	at_conn_abort(c, AT_R_DATA_AFTER_CLOSE, 0, 1, now);
+	at_conn_abort(c, AT_R_DATA_AFTER_CLOSE, c->orphan ? 0 : AT_ECONNRESET,
+		      1, now);
 	return 1;
 }
 
@@ -288,7 +296,7 @@ void at_conn_input_sync(struct at_conn *c, struct at_seg *seg, at_u64 now)
 	if (!ack_input(c, seg, now))
 		return;
 	if (wants_data(c) && (seg->len || (seg->flags & AT_FIN))) {
-		if (orphan_data(c, seg, now))
+		if (unwanted_data(c, seg, now))
 			return;
 		at_rcv_data(c, seg, now);
 	}

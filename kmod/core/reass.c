@@ -152,8 +152,6 @@ void at_rcv_data(struct at_conn *c, const struct at_seg *seg, at_u64 now)
 	c->rcv_ring.len += adv;
 	c->bytes_received += adv;
 	c->rcv_unacked += adv;
-	if (c->shut_rd && !c->orphan)
-		at_ring_pop(&c->rcv_ring, c->rcv_ring.len);
 	if (c->rcv_fin_pending && c->rcv_nxt == c->rcv_fin_seq) {
 		at_fin_in(c, now);
 		return;

@@ -965,6 +965,45 @@ TEST(Behaviour, C13_ShutdownWrStillReceivesShutdownRdReadsEof)
 	m.cli->Send("w");	// the send side is untouched
 	m.s.RunFor(kSec);
 	EXPECT_EQ(m.Server()->rx.size(), 1u);
+	// As Linux (shutdown/shutdown-rd-wr-close.pkt): data that arrives
+	// after SHUT_RD is still ACKed, queued and read.
+	m.Server()->Send("late");
+	m.s.RunFor(kSec);
+	EXPECT_EQ(std::string(m.cli->rx.begin(), m.cli->rx.end()), "late");
+	EXPECT_EQ(m.cli->state(), AT_ESTABLISHED);
+	EXPECT_EQ(m.From(A, [](const Cap &c) { return c.Rst(); }).size(), 0u);
+}
+
+// Linux's tcp_recvmsg(): shutdown(SHUT_RD) keeps what is queued readable;
+// only an empty queue reads as end of stream.
+TEST(Behaviour, C13_ShutdownRdKeepsQueuedDataReadable)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.cli->auto_read = false;
+	n.Server()->Send("queued");
+	n.s.RunFor(kSec);
+	n.cli->Shutdown(AT_SHUT_RD);
+	char b[16];
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 6);
+	EXPECT_EQ(std::string(b, 6), "queued");
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
+}
+
+// Linux's tcp_close() counts unread data whatever the shutdown: an RST.
+TEST(Behaviour, C13_CloseAfterShutdownRdWithUnreadDataSendsRst)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.cli->auto_read = false;
+	n.Server()->Send("unread");
+	n.s.RunFor(kSec);
+	n.cli->Shutdown(AT_SHUT_RD);
+	n.cli->Close();
+	n.s.RunFor(kSec);
+	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Rst(); }).size(), 1u);
+	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Fin(); }).size(), 0u);
+	EXPECT_EQ(n.Server()->err, AT_ECONNRESET);
 }
 
 TEST(Behaviour, C14_ProcessDeathClosesLikeClose)

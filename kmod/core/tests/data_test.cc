@@ -687,7 +687,10 @@ TEST(Data, Retries1AsksTheGlueToCheckTheRoute)
 	EXPECT_EQ(n.cli->err, AT_ETIMEDOUT);
 }
 
-TEST(Data, ShutdownRdwrSendsFinAndStopsReading)
+// As Linux (shutdown/shutdown-rdwr-close.pkt, tcp_rcv_state_process()):
+// shut both ways, a read is end of stream, a write EPIPE, and data the
+// peer sends after our FIN resets it.
+TEST(Data, ShutdownRdwrSendsFinAndResetsLateData)
 {
 	Net n;
 	ASSERT_TRUE(n.Open());
@@ -696,12 +699,17 @@ TEST(Data, ShutdownRdwrSendsFinAndStopsReading)
 	n.s.RunFor(kSec);
 	EXPECT_EQ(std::string(n.Server()->rx.begin(), n.Server()->rx.end()), "last words");
 	EXPECT_TRUE(n.Server()->eof);
-	n.Server()->Send("ignored");
-	n.s.RunFor(kSec);
 	char b[16];
 	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
-	EXPECT_EQ(n.cli->state(), AT_FIN_WAIT2);
 	EXPECT_EQ(at_send(n.cli->c, "x", 1, n.s.now), -AT_EPIPE);
+	EXPECT_EQ(n.cli->state(), AT_FIN_WAIT2);
+	n.Server()->Send("unwanted");
+	n.s.RunFor(kSec);
+	EXPECT_EQ(n.From(A, [](const Cap &c) { return c.Rst(); }).size(), 1u);
+	EXPECT_EQ(n.Server()->err, AT_EPIPE);	// reset in CLOSE_WAIT, as tcp_reset()
+	EXPECT_EQ(n.a.mib(AT_MIB_ABORT_ON_DATA), 1u);
+	EXPECT_TRUE(HasTransition(n.a, AT_FIN_WAIT2, AT_CLOSED, AT_R_DATA_AFTER_CLOSE));
+	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
 }
 
 // The glue's veth case: a LAN-short RTT, 64 KiB each way at once, the
