@@ -164,12 +164,12 @@ static long recv_peek(struct alttcp_sock *as, void *buf, size_t len)
 	long n;
 
 	alttcp_lock(as->an);
-	if (as->conn && at_conn_state(as->conn) == TCP_CLOSE &&
-	    !at_conn_readable(as->conn)) {
-		/* The reset is reported once; then reads see the end. */
-		n = sock_error(sk);
-	} else if (as->conn) {
+	if (as->conn) {
 		n = at_recv(as->conn, buf, len, true, alttcp_now());
+		/* The error is reported once (sk_err); then reads see the end. */
+		if (n < 0 && n != -EAGAIN &&
+		    at_conn_state(as->conn) == TCP_CLOSE)
+			n = sock_error(sk);
 	} else if (sk->sk_socket && sk->sk_socket->state == SS_UNCONNECTED) {
 		n = -ENOTCONN;
 	} else {

@@ -17,7 +17,8 @@
 #   syn_retries=2            ETIMEDOUT after ~7 s, SYNs 1 s and 2 s apart
 #   SO_LINGER 0              close() sends RST, no FIN; the peer gets ECONNRESET
 #   close with unread data   RST, no FIN; the peer gets ECONNRESET
-#   keepalive, peer gone     probes 1 s apart, ETIMEDOUT after idle+cnt*intvl
+#   keepalive, peer gone     probes 1 s apart, ETIMEDOUT after idle+cnt*intvl,
+#                            and an RST
 #   keepalive, peer rebooted the peer's stack answers the probe with RST
 #
 # Timers are checked to +-max(300 ms, 30 %): TCG fires them late.  Knobs
@@ -250,9 +251,20 @@ fins_unanswered()
 	echo "$s"
 }
 
+# last_ack_over NS PROTO: the server's connection has left LAST_ACK, or
+# the capture holds the 5th FIN (when its states are not observable)
+last_ack_over()
+{
+	if state_count "$1" "$2" last-ack "$PORT" >/dev/null; then
+		state_none "$1" "$2" last-ack
+	else
+		cap_has 's>c' 'F.*' 5
+	fi
+}
+
 s_final_ack_lost()
 {
-	local cp=$1 sp=$2 r=$3 rc_c rc_s fins left want t_a t_b gaps
+	local cp=$1 sp=$2 r=$3 rc_c rc_s fins left want t_a t_b gaps acks nf t
 
 	[ "$(real_proto "$cp")" == alttcp ] && knob_set "$NS_C" alttcp tw_timeout "$ALTTCP_TW_S"
 	# pure ACKs to the server: #0 completes the handshake, #1..#4 answer
@@ -266,13 +278,12 @@ s_final_ack_lost()
 	rc_s=$?
 	check_out "$r: final ACK lost: both ends close" "$rc_c $rc_s" "0 0" cli srv
 	# the 5th FIN, ~1.7 s (Linux) or ~3 s after the first, gets through
-	net_wait 8 cap_has 's>c' 'F.*' 5
+	net_wait 8 last_ack_over "$NS_S" "$sp"
 	if state_count "$NS_S" "$sp" last-ack "$PORT" >/dev/null; then
-		net_wait 2 state_none "$NS_S" "$sp" last-ack
-		check_eq "$r: final ACK lost: the server leaves LAST_ACK at the 5th FIN" \
+		check_eq "$r: final ACK lost: the server leaves LAST_ACK at the last FIN" \
 			"$(state_count "$NS_S" "$sp" last-ack "$PORT")" 0
 	else
-		tap_skip "$r: final ACK lost: the server leaves LAST_ACK at the 5th FIN" \
+		tap_skip "$r: final ACK lost: the server leaves LAST_ACK at the last FIN" \
 			"$(unobservable)"
 	fi
 	# the dump read the timer somewhere between t_a and t_b
@@ -281,13 +292,25 @@ s_final_ack_lost()
 	t_b=$(now_us)
 	cap_stop cap
 	read -ra fins <<<"$(cap_times 's>c' 'F.*')"
+	# The FINs before the client's pure ACK #5, the first the rule let
+	# through: 5, unless the client sent a pure ACK that answered no FIN
+	# (from TIME_WAIT, as Linux, to the server's ACK arriving after its
+	# FIN with an older TSval), which took one of the drops.
+	read -ra acks <<<"$(cap_times 'c>s' '\.')"
+	nf=0
+	for t in "${fins[@]}"; do
+		[ -z "${acks[5]:-}" ] || [ "$t" -lt "${acks[5]}" ] && nf=$((nf + 1))
+	done
+	[ "$nf" -eq 5 ] || echo "# $nf FINs: the client's pure ACKs #1-#4 answered $nf - 1 of them"
+	fins=("${fins[@]:0:nf}")
 	gaps=$(cap_gaps 's>c' 'F.*')
+	read -ra gaps <<<"$gaps"
 	check_gaps "$r: final ACK lost: FIN retransmitted with back-off" \
-		"$gaps" "$(rtx_gaps "$sp" 4)"
+		"${gaps[*]:0:nf > 0 ? nf - 1 : 0}" "$(rtx_gaps "$sp" $((nf < 4 ? 3 : nf - 1)))"
 	# every FIN was answered before the next one (from TIME_WAIT after the
 	# first): the FINs the client left unanswered, by number
-	check_eq "$r: final ACK lost: the client ACKs each of the 5 FINs" \
-		"${#fins[@]} unanswered: $(fins_unanswered "${fins[@]}")" "5 unanswered: " ||
+	check_eq "$r: final ACK lost: the client ACKs each FIN" \
+		"$nf FINs, unanswered: $(fins_unanswered "${fins[@]}")" "$nf FINs, unanswered: " ||
 		{ cap_dump; ns_tcp_counters "$NS_C"; }
 	# Left at the dump if the timer restarted at the last FIN; without a
 	# restart it would be 1.7-3 s less.  A slow dump (a busy TCG) widens
@@ -405,6 +428,9 @@ s_keepalive_gone()
 	# the handshake's ACK, then a probe after 1 s idle and one 1 s later
 	check_gaps "$r: keepalive 1,1,2: 2 probes, 1 s apart" \
 		"$(cap_gaps 'c>s' '\.')" "1000 1000" || cap_dump
+	# as Linux's keepalive timer: should the peer be alive after all
+	check_is "$r: keepalive gives up with an RST" \
+		"$(cap_count 'c>s' 'R.*')" 1 || cap_dump
 }
 
 s_keepalive_reboot()

@@ -11,6 +11,7 @@ import ctypes
 import errno
 import fcntl
 import mmap
+import select
 import socket
 import struct
 import subprocess
@@ -424,6 +425,78 @@ def wait_inq(sk, want):
     return False
 
 
+def recv_all(sk, limit=5.0):
+    """What SK has queued, then end of stream or a timeout, as bytes and
+    "eof", "timeout" or the errno's name."""
+    sk.settimeout(limit)
+    got = b""
+    try:
+        while True:
+            chunk = sk.recv(4096)
+            if not chunk:
+                return got, "eof"
+            got += chunk
+    except socket.timeout:
+        return got, "timeout"
+    except OSError as e:
+        return got, errno.errorcode.get(e.errno)
+
+
+def test_shutdown_rd(port):
+    """shutdown(SHUT_RD) as Linux (upstream's shutdown/shutdown-rd*.pkt):
+    what is queued and what arrives later is still read, then end of
+    stream; close() with unread data resets the peer whatever the
+    shutdown; data after our FIN on a socket shut both ways resets the
+    peer too.  alttcp threw queued and later data away.  Linux TCP is the
+    reference row."""
+    for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.connect(("127.0.0.1", port))
+        srv, _ = lsk.accept()
+        cli.sendall(b"queued")
+        wait_inq(srv, 6)
+        srv.shutdown(socket.SHUT_RD)
+        first = srv.recv(100)
+        cli.sendall(b"later")
+        later = wait_inq(srv, 5) and srv.recv(100)
+        try:
+            end = srv.recv(100, socket.MSG_DONTWAIT)
+        except OSError as e:
+            end = errno.errorcode.get(e.errno)
+        check_eq(f"{name}: after SHUT_RD, the queued bytes, the later ones, "
+                 "then end of stream", (first, later, end),
+                 (b"queued", b"later", b""))
+        cli.sendall(b"unread")
+        wait_inq(srv, 6)
+        srv.close()
+        check_eq(f"{name}: close() after SHUT_RD with unread data resets "
+                 "the peer", recv_all(cli), (b"", "ECONNRESET"))
+        cli.close()
+
+        cli = stream(proto)
+        cli.connect(("127.0.0.1", port))
+        srv, _ = lsk.accept()
+        srv.shutdown(socket.SHUT_RDWR)
+        eof = recv_all(cli)
+        cli.sendall(b"unwanted")
+        # the RST reaches the sender in CLOSE_WAIT: EPIPE, as tcp_reset()
+        poller = select.poll()
+        poller.register(cli, select.POLLERR)
+        poller.poll(5000)
+        cli_err = cli.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        check_eq(f"{name}: data after the FIN of a socket shut both ways "
+                 "resets both ends", (eof, errno.errorcode.get(cli_err),
+                                      recv_all(srv), recv_all(srv)),
+                 ((b"", "eof"), "EPIPE", (b"", "ECONNRESET"), (b"", "eof")))
+        for sk in (cli, srv, lsk):
+            sk.close()
+        port += 1
+
+
 def test_recv_fault(port):
     """A read into a buffer whose end is unmapped fails with EFAULT and
     consumes nothing, as on Linux: the next read gets every byte (alttcp
@@ -549,6 +622,7 @@ def main():
     test_accept_inherits(6501)
     test_shutdown_connecting(6601)
     test_accept_race(6701)
+    test_shutdown_rd(6801)
     print(f"1..{count}")
     return 1 if failed else 0
 

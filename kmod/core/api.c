@@ -129,11 +129,12 @@ long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 			at_recv_consume(c, n, now);
 		return n;
 	}
-	if (c->rcv_fin || c->shut_rd)
+	/* Linux's tcp_recvmsg() order: the peer's FIN, an error, SHUT_RD. */
+	if (c->rcv_fin)
 		return 0;
 	if (c->err)
 		return -c->err;
-	if (c->state == AT_CLOSED)
+	if (c->shut_rd || c->state == AT_CLOSED)
 		return 0;
 	return -AT_EAGAIN;
 }
