@@ -357,6 +357,18 @@ s_syn_retries()
 		"$(cap_gaps 'c>s' S)" "1000 2000" || cap_dump
 }
 
+# rst_ts DIR: 1 if DIR's RST carries TSopt, 0 if not, none without one
+rst_ts()
+{
+	local i
+
+	for i in "${!CAP_T[@]}"; do
+		[ "${CAP_D[$i]}" == "$1" ] && [[ ${CAP_F[$i]} == R* ]] &&
+			{ echo "${CAP_TS[$i]}"; return; }
+	done
+	echo none
+}
+
 # the RST, and no FIN, from the client; the server's recv gets ECONNRESET
 check_rst()
 {
@@ -367,6 +379,8 @@ check_rst()
 		"5 recv: Connection reset by peer errno=ECONNRESET" cli srv
 	check_is "$r: the client sent an RST and no FIN" \
 		"$(cap_count 'c>s' 'R.*') $(cap_count 'c>s' 'F.*')" "1 0" || cap_dump
+	# as Linux's tcp_send_active_reset(): TSopt, as on every segment
+	check_eq "$r: the client's RST carries TSopt" "$(rst_ts 'c>s')" 1
 	if tw_count "$NS_C" "$cp" "$PORT" >/dev/null; then
 		check_eq "$r: the client keeps no TIME_WAIT" \
 			"$(tw_count "$NS_C" "$cp" "$PORT")" 0

@@ -678,7 +678,8 @@ cap_start()
 
 # cap_stop NAME: stop the capture (or take PORT's part of the global one)
 # and load it into CAP_T (time, us), CAP_D (c>s or s>c), CAP_F (flags as
-# tcpdump prints them: S, S., ., P., F., R.) and CAP_L (payload length).
+# tcpdump prints them: S, S., ., P., F., R.), CAP_L (payload length) and
+# CAP_TS (1 if the segment carries TSopt).
 cap_stop()
 {
 	local pid=${NET_PID[cap_$1]:-} t ip src gt dst rest re file
@@ -694,10 +695,11 @@ cap_stop()
 		wait "$pid" 2>/dev/null
 		unset "NET_PID[cap_$1]"
 	fi
-	CAP_T=() CAP_D=() CAP_F=() CAP_L=()
+	CAP_T=() CAP_D=() CAP_F=() CAP_L=() CAP_TS=()
 	re='Flags \[([^]]*)\].* length ([0-9]+)'
 	while read -r t ip src gt dst rest; do
 		[[ $rest =~ $re ]] || continue
+		[[ $rest == *"TS val "* ]] && CAP_TS+=(1) || CAP_TS+=(0)
 		CAP_T+=("${t/./}")
 		if [[ $src == "$ADDR_C".* ]]; then
 			CAP_D+=("c>s")
