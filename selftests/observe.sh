@@ -591,14 +591,18 @@ t_json()
 	srv_start srv9 alttcp --hold 20000
 	cli_start cli9 alttcp --hold 20000
 	net_wait 10 out_has cli9 '^connected'
-	# the server's row has a uid and an inode once it has its socket
+	# the server's row has a uid and an inode once it has its socket (and
+	# then its listener is closed: one row)
 	net_wait 10 out_has srv9 '^accepted'
 	for what in "config show" "stats" "conn show" "conn show state established"; do
 		check_cmd "JSON parses: -j $what" is_json <<<"$(ctl "$NS_C" -j $what)"
 	done
 	check_cmd "JSON parses: -j -e -i conn show (extended fields)" jq -e \
-		'length >= 2 and ([.[] | select(.state == "ESTABLISHED")][0] | has("uid") and has("inode") and has("rtt_us") and has("cwnd"))' \
-		<<<"$(ctl "$NS_S" -j -e -i conn show)"
+		'length >= 1 and ([.[] | select(.state == "ESTABLISHED")][0] | has("uid") and has("inode") and has("rtt_us") and has("cwnd"))' \
+		<<<"$(ctl "$NS_S" -j -e -i conn show)" ||
+		ctl "$NS_S" -j -e -i conn show | jq -c '.[] | [.state, .local_port,
+			.peer_port, has("uid"), has("inode"), has("rtt_us"), has("cwnd")]' |
+			sed 's/^/#   /'
 	check_cmd "JSON parses: -p conn show" is_json <<<"$(ctl "$NS_S" -p conn show)"
 	check_cmd "JSON parses: -j listener show" is_json <<<"${LISTENER_JSON:-x}"
 	check_cmd "JSON parses: -j conn kill" is_json <<<"${KILL_JSON:-x}"
