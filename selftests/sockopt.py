@@ -72,17 +72,17 @@ def stream(proto=ALTTCP):
     return socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
 
 
-def pair(port):
+def pair(port, proto=ALTTCP):
     """A listener, and a connected client and server on loopback.
 
     Blocking sockets: Python's settimeout() would make them nonblocking
     and poll itself, hiding SO_RCVTIMEO, MSG_DONTWAIT and connect()'s
     own answers."""
-    lsk = stream()
+    lsk = stream(proto)
     lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsk.bind(("127.0.0.1", port))
     lsk.listen(8)
-    cli = stream()
+    cli = stream(proto)
     cli.connect(("127.0.0.1", port))
     srv, _ = lsk.accept()
     return lsk, cli, srv
@@ -450,13 +450,7 @@ def test_shutdown_rd(port):
     peer too.  alttcp threw queued and later data away.  Linux TCP is the
     reference row."""
     for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
-        lsk = stream(proto)
-        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        lsk.bind(("127.0.0.1", port))
-        lsk.listen(8)
-        cli = stream(proto)
-        cli.connect(("127.0.0.1", port))
-        srv, _ = lsk.accept()
+        lsk, cli, srv = pair(port, proto)
         cli.sendall(b"queued")
         wait_inq(srv, 6)
         srv.shutdown(socket.SHUT_RD)
@@ -512,13 +506,7 @@ def test_recv_fault(port):
         return
     sent = bytes(range(100))
     for name, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
-        lsk = stream(proto)
-        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        lsk.bind(("127.0.0.1", port))
-        lsk.listen(8)
-        cli = stream(proto)
-        cli.connect(("127.0.0.1", port))
-        srv, _ = lsk.accept()
+        lsk, cli, srv = pair(port, proto)
         cli.sendall(sent)
         queued = wait_inq(srv, len(sent))
         ret = libc.recv(srv.fileno(), ctypes.c_void_p(base + page - 50),
