@@ -208,8 +208,16 @@ static at_bool ack_input(struct at_conn *c, struct at_seg *seg, at_u64 now)
 			     AT_R_COOKIE_ACK : AT_R_HANDSHAKE_COMPLETE);
 		at_conn_established(c, now);
 	}
+	/*
+	 * An ACK of data never sent.  RFC 9293 says to answer it; Linux
+	 * does not in ESTABLISHED (tcp_ack()'s ACK_UNSENT_DATA drop), where
+	 * an answer would only tell a blind attacker it hit the window, and
+	 * sends a rate-limited challenge ACK in the closing states
+	 * (tcp_rcv_state_process()).  alttcp does as Linux.
+	 */
 	if (at_seq_gt(seg->ack, c->snd_max)) {
-		at_send_dupack(c, seg, now);
+		if (c->state != AT_ESTABLISHED)
+			at_send_challenge_ack(c, now);
 		return 0;
 	}
 	/* RFC 5961 5.2: an ACK far below anything we sent is forged. */

@@ -393,19 +393,68 @@ TEST(Security, Rfc5961_ChallengeAcksAreRateLimitedPerCtx)
 	EXPECT_EQ(n.a.mib(AT_MIB_CHALLENGE_ACKS), 11u);
 }
 
-TEST(Security, Rfc5961_AckOfUnsentDataIsAnsweredAndDropped)
+// Linux's tcp_ack() drops an ACK of unsent data without a word in
+// ESTABLISHED; upstream packetdrill's ts_recent/invalid_ack.pkt: a forged FIN
+// acking 9999 with a huge TSval, then honest data that must be ACKed with the
+// honest TSval echoed (the forged one did not become TS.Recent).
+TEST(Security, AckOfUnsentDataIsDroppedSilentlyInEstablished)
 {
 	Net n;
 	ASSERT_TRUE(n.Open());
-	Cap last = n.From(B).back();
-	at_out a = Forge(last, AT_ACK, last.seq, last.ack + 100000);
+	n.Server()->Send("new");
+	n.s.RunFor(kSec);
+	Cap last = n.From(B, [](const Cap &c) { return c.len > 0; }).back();
+	ASSERT_TRUE(last.opt.present & AT_OPT_TS);
+	uint32_t next = last.seq + last.len;
+	size_t sent = n.From(A).size();
+	at_out forged = Forge(last, AT_ACK | AT_FIN, next, last.ack + 100000);
+	forged.opt.present = AT_OPT_TS;
+	forged.opt.tsval = last.opt.tsval + 200000;
+	forged.opt.tsecr = last.opt.tsecr;
 	static const uint8_t d[3] = {1, 2, 3};
-	a.data[0] = d;
-	a.len[0] = 3;
-	n.s.Send(B, A, &a);
+	forged.data[0] = d;
+	forged.len[0] = 3;
+	n.s.Send(B, A, &forged);
 	n.s.RunFor(10 * kMs);
-	EXPECT_TRUE(n.cli->rx.empty());
+	EXPECT_EQ(n.From(A).size(), sent);
+	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "new");
 	EXPECT_EQ(n.cli->state(), AT_ESTABLISHED);
+
+	at_out honest = Forge(last, AT_ACK, next, last.ack);
+	honest.opt.present = AT_OPT_TS;
+	honest.opt.tsval = last.opt.tsval + 1;
+	honest.opt.tsecr = last.opt.tsecr;
+	static const uint8_t h[4] = {'r', 'e', 'a', 'l'};
+	honest.data[0] = h;
+	honest.len[0] = 4;
+	n.s.Send(B, A, &honest);
+	n.s.RunFor(kSec);
+	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "newreal");
+	Cap ack = n.From(A).back();
+	EXPECT_EQ(ack.ack, next + 4);
+	EXPECT_EQ(ack.opt.tsecr, last.opt.tsval + 1);
+	EXPECT_EQ(n.a.mib(AT_MIB_PAWS_REJECTED), 0u);
+}
+
+// In the closing states Linux's tcp_rcv_state_process() answers it with a
+// challenge ACK, rate-limited.
+TEST(Security, AckOfUnsentDataGetsChallengeAckWhenClosing)
+{
+	Net n;
+	ASSERT_TRUE(n.Open());
+	n.Server()->Send("new");
+	n.s.RunFor(kSec);
+	Cap last = n.From(B, [](const Cap &c) { return c.len > 0; }).back();
+	n.s.DropAll([](const Cap &c) { return c.dst == B; });
+	n.cli->Shutdown(AT_SHUT_WR);
+	n.s.RunFor(10 * kMs);
+	ASSERT_EQ(n.cli->state(), AT_FIN_WAIT1);
+	uint64_t challenges = n.a.mib(AT_MIB_CHALLENGE_ACKS);
+	at_out forged = Forge(last, AT_ACK, last.seq + last.len, last.ack + 100000);
+	n.s.Send(B, A, &forged);
+	n.s.RunFor(10 * kMs);
+	EXPECT_EQ(n.a.mib(AT_MIB_CHALLENGE_ACKS), challenges + 1);
+	EXPECT_EQ(n.cli->state(), AT_FIN_WAIT1);
 }
 
 TEST(Security, Paws_OldTimestampIsRejected)
