@@ -15,7 +15,8 @@ ALTTCP_MODULE=${ALTTCP_MODULE:-$ALTTCP_ROOT/build/kmod/$(uname -r)/kmod/alttcp.k
 SYSCTL_DIR=/proc/sys/net/alttcp
 # make check-debug's sanitizer kernels run the suite 5-25 times slower under
 # TCG: bounds on how long a test waits for work to end scale with
-# ALTTCP_TEST_WAIT_SCALE; the tolerances of timing checks never do.
+# ALTTCP_TEST_WAIT_SCALE; the tolerances of timing checks never do, but for
+# packetdrill.sh's (there Linux TCP runs the same timelines on the same clock).
 WAIT_SCALE=${ALTTCP_TEST_WAIT_SCALE:-1}
 
 tap_count=0
