@@ -55,6 +55,15 @@ static inline void alttcp_inet_set_mc_loop(struct sock *sk)
 #endif
 }
 
+static inline bool alttcp_inet_bind_address_no_port(const struct sock *sk)
+{
+#ifdef inet_test_bit
+	return inet_test_bit(BIND_ADDRESS_NO_PORT, sk);
+#else
+	return inet_sk(sk)->bind_address_no_port;
+#endif
+}
+
 /* SOCK_REFCNT_DEBUG's counters went away in 6.2. */
 static inline void alttcp_sk_refcnt_debug_inc(struct sock *sk)
 {

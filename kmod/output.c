@@ -14,6 +14,7 @@
 
 #include "netns.h"
 #include "output.h"
+#include "sock.h"
 
 #define ALTTCP_MAX_HEADER	60	/* TCP header with every option */
 #define ALTTCP_HEADROOM		(MAX_HEADER + sizeof(struct iphdr) + \
@@ -25,9 +26,10 @@ MODULE_PARM_DESC(gso, "send new data in GSO super-packets (connections made afte
 
 static struct rtable *route(struct net *net, struct flowi4 *fl4,
 			    __be32 daddr, __be32 saddr, __be16 dport,
-			    __be16 sport)
+			    __be16 sport, u32 mark)
 {
 	memset(fl4, 0, sizeof(*fl4));
+	fl4->flowi4_mark = mark;
 	fl4->daddr = daddr;
 	fl4->saddr = saddr;
 	fl4->flowi4_proto = IPPROTO_TCP;
@@ -62,12 +64,12 @@ static u32 route_gso_max(const struct dst_entry *dst)
  * GSO payload limit of the route.
  */
 int alttcp_route_mtu(struct alttcp_net *an, __be32 daddr, __be32 *saddr,
-		     u16 *mtu, u32 *gso_max)
+		     u32 mark, u16 *mtu, u32 *gso_max)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	rt = route(an->net, &fl4, daddr, *saddr, 0, 0);
+	rt = route(an->net, &fl4, daddr, *saddr, 0, 0, mark);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 	*saddr = fl4.saddr;
@@ -98,19 +100,27 @@ static void set_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 	th->check = ~tcp_v4_check(skb->len, saddr, daddr, 0);
 }
 
+/*
+ * TOS, TTL and DF as ip_queue_xmit() takes them from the socket (IP_TOS,
+ * IP_TTL, IP_MTU_DISCOVER); a segment without one (an orphan's, a
+ * request's, TIME_WAIT's, an RST's) gets the defaults: 0, the route's
+ * hop limit, DF.
+ */
 static void push_ip_header(struct sk_buff *skb, struct rtable *rt,
-			   __be32 saddr, __be32 daddr, int segs)
+			   const struct sock *sk, __be32 saddr, __be32 daddr,
+			   int segs)
 {
 	struct iphdr *iph;
+	int ttl = sk ? READ_ONCE(inet_sk(sk)->uc_ttl) : -1;
 
 	skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = 0;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->tos = sk ? READ_ONCE(inet_sk(sk)->tos) : 0;
+	iph->frag_off = !sk || ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
+	iph->ttl = ttl >= 0 ? ttl : ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
@@ -180,7 +190,8 @@ static struct sk_buff *alloc_payload(const struct at_out *out, u32 off,
  * on; other failures count as losses, which the core repairs.
  */
 static int xmit(struct alttcp_net *an, struct rtable *rt,
-		const struct at_out *out, u32 off, u32 len, u32 seg_size)
+		const struct sock *sk, const struct at_out *out, u32 off,
+		u32 len, u32 seg_size)
 {
 	__be32 saddr = alttcp_be_addr(out->tuple.laddr);
 	__be32 daddr = alttcp_be_addr(out->tuple.raddr);
@@ -217,7 +228,11 @@ static int xmit(struct alttcp_net *an, struct rtable *rt,
 		skb_shinfo(skb)->gso_segs = segs;
 		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 	}
-	push_ip_header(skb, rt, saddr, daddr, segs);
+	push_ip_header(skb, rt, sk, saddr, daddr, segs);
+	if (sk) {
+		skb->priority = READ_ONCE(sk->sk_priority);
+		skb->mark = READ_ONCE(sk->sk_mark);
+	}
 	skb_dst_set(skb, dst_clone(&rt->dst));
 	skb->protocol = htons(ETH_P_IP);
 	ip_local_out(an->net, NULL, skb);
@@ -238,8 +253,14 @@ static u32 gso_chunk(const struct dst_entry *dst, u32 seg_size)
 	return max - max % seg_size;
 }
 
+/*
+ * Called under the namespace lock, which keeps the connection's socket
+ * (conn_glue, cleared under it when the socket closes) alive.
+ */
 void alttcp_output(struct alttcp_net *an, const struct at_out *out)
 {
+	const struct alttcp_sock *as = out->conn_glue;
+	const struct sock *sk = as ? &as->inet.sk : NULL;
 	u32 len = out->len[0] + out->len[1];
 	u32 seg_size = out->seg_size;
 	u32 off, n, chunk, s;
@@ -248,17 +269,19 @@ void alttcp_output(struct alttcp_net *an, const struct at_out *out)
 
 	rt = route(an->net, &fl4, alttcp_be_addr(out->tuple.raddr),
 		   alttcp_be_addr(out->tuple.laddr),
-		   htons(out->tuple.rport), htons(out->tuple.lport));
+		   htons(out->tuple.rport), htons(out->tuple.lport),
+		   sk ? READ_ONCE(sk->sk_mark) : 0);
 	if (IS_ERR(rt))
 		return;		/* as a loss on the wire: the core retransmits */
 	if (!seg_size || len <= seg_size) {
-		xmit(an, rt, out, 0, len, 0);
+		xmit(an, rt, sk, out, 0, len, 0);
 		goto put;
 	}
 	chunk = gso_chunk(&rt->dst, seg_size);
 	for (off = 0; off < len; off += n) {
 		n = min(len - off, max(chunk, seg_size));
-		if (n > seg_size && xmit(an, rt, out, off, n, seg_size) != -ENOMEM)
+		if (n > seg_size &&
+		    xmit(an, rt, sk, out, off, n, seg_size) != -ENOMEM)
 			continue;
 		/*
 		 * One segment per skb: the route takes no GSO, or there was
@@ -267,8 +290,8 @@ void alttcp_output(struct alttcp_net *an, const struct at_out *out)
 		 * as if on the wire, and the core repairs it.
 		 */
 		for (s = 0; s < n; s += seg_size)
-			if (xmit(an, rt, out, off + s, min(seg_size, n - s),
-				 0) == -ENOMEM)
+			if (xmit(an, rt, sk, out, off + s,
+				 min(seg_size, n - s), 0) == -ENOMEM)
 				goto put;
 	}
 put:

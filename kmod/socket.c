@@ -168,6 +168,13 @@ static int check_sockaddr(struct sock *sk, struct sockaddr *uaddr,
 	return 0;
 }
 
+/* IP_BIND_ADDRESS_NO_PORT: the source address alone, as __inet_bind(). */
+static void bind_address_only(struct alttcp_sock *as, __be32 addr)
+{
+	as->inet.inet_saddr = addr;
+	as->inet.inet_rcv_saddr = addr;
+}
+
 static int alttcp_bind(struct socket *sock, struct sockaddr *uaddr,
 		       int addr_len)
 {
@@ -182,8 +189,10 @@ static int alttcp_bind(struct socket *sock, struct sockaddr *uaddr,
 	if (err)
 		return err;
 	port = ntohs(sin->sin_port);
+	/* IP_FREEBIND, IP_TRANSPARENT or ip_nonlocal_bind: any address. */
 	if (sin->sin_addr.s_addr != htonl(INADDR_ANY) &&
-	    inet_addr_type(net, sin->sin_addr.s_addr) != RTN_LOCAL)
+	    inet_addr_type(net, sin->sin_addr.s_addr) != RTN_LOCAL &&
+	    !inet_can_nonlocal_bind(net, inet_sk(sk)))
 		return -EADDRNOTAVAIL;
 	if (port && inet_port_requires_bind_service(net, port) &&
 	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
@@ -194,6 +203,9 @@ static int alttcp_bind(struct socket *sock, struct sockaddr *uaddr,
 		err = -EINVAL;
 	else if (port)
 		err = alttcp_bind_port(as, sin->sin_addr.s_addr, port);
+	else if (alttcp_inet_bind_address_no_port(sk))
+		/* The port waits for connect(), which picks one per 4-tuple. */
+		bind_address_only(as, sin->sin_addr.s_addr);
 	else
 		err = alttcp_bind_ephemeral(as, sin->sin_addr.s_addr);
 	if (!err)
@@ -265,8 +277,8 @@ static int connect_locked(struct alttcp_sock *as, const struct sockaddr_in *sin)
 	u16 mtu;
 	int err;
 
-	err = alttcp_route_mtu(an, sin->sin_addr.s_addr, &saddr, &mtu,
-			       &gso_max);
+	err = alttcp_route_mtu(an, sin->sin_addr.s_addr, &saddr,
+			       READ_ONCE(as->inet.sk.sk_mark), &mtu, &gso_max);
 	if (err)
 		return err;
 	t.laddr = alttcp_addr(saddr);
@@ -422,9 +434,9 @@ static void drop_child_sock(struct socket *newsock, struct sock *sk)
 }
 
 /*
- * The socket-level options sk_clone_lock() carries from a Linux listener to
- * its children: servers set timeouts, linger and buffers once, on the
- * listener.
+ * The socket-level and IP-level options sk_clone_lock() carries from a
+ * Linux listener to its children: servers set timeouts, linger, buffers and
+ * TOS once, on the listener.
  */
 static void inherit_socket_options(struct sock *sk, const struct sock *lsk)
 {
@@ -442,6 +454,10 @@ static void inherit_socket_options(struct sock *sk, const struct sock *lsk)
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(lsk->sk_sndbuf));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(lsk->sk_rcvbuf));
 	sk->sk_mark = READ_ONCE(lsk->sk_mark);
+	/* IP-level options that alttcp's output honours (output.c). */
+	inet_sk(sk)->tos = READ_ONCE(inet_sk(lsk)->tos);
+	inet_sk(sk)->uc_ttl = READ_ONCE(inet_sk(lsk)->uc_ttl);
+	inet_sk(sk)->pmtudisc = READ_ONCE(inet_sk(lsk)->pmtudisc);
 	for (i = 0; i < ARRAY_SIZE(inherited); i++)
 		if (sock_flag(lsk, inherited[i]))
 			sock_set_flag(sk, inherited[i]);

@@ -2,11 +2,15 @@
 /*
  * SOL_TCP options, with Linux's option numbers and bounds so that existing
  * applications work unchanged.  SOL_SOCKET options are the socket layer's
- * (sock_setsockopt); alttcp reads what they set.  Anything else is
+ * (sock_setsockopt) and SOL_IP ones the IPv4 layer's (ip_setsockopt), as for
+ * any inet socket; alttcp reads what they set (output.c: IP_TOS, IP_TTL,
+ * IP_MTU_DISCOVER; socket.c: IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT), and
+ * refuses the few it would ignore.  An unknown SOL_TCP option is
  * ENOPROTOOPT, never a silent success.
  */
 #include <linux/tcp.h>
 #include <linux/uaccess.h>
+#include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -85,12 +89,48 @@ static int set_int(struct alttcp_sock *as, int optname, int val)
 	return 0;
 }
 
+/*
+ * IP-level options whose state alttcp's release and output do not handle:
+ * group memberships (inet_release()'s ip_mc_drop_socket() is not exported;
+ * Linux TCP refuses IP_ADD_MEMBERSHIP with EPROTO too), per-socket IPsec
+ * policies (alttcp routes without the socket) and IP_MINTTL (not enforced
+ * on input yet).  Refused rather than taken and ignored.
+ */
+static int ip_option_refused(int optname)
+{
+	switch (optname) {
+	case IP_ADD_MEMBERSHIP:
+	case IP_DROP_MEMBERSHIP:
+	case IP_ADD_SOURCE_MEMBERSHIP:
+	case IP_DROP_SOURCE_MEMBERSHIP:
+	case IP_BLOCK_SOURCE:
+	case IP_UNBLOCK_SOURCE:
+	case IP_MSFILTER:
+	case MCAST_JOIN_GROUP:
+	case MCAST_LEAVE_GROUP:
+	case MCAST_JOIN_SOURCE_GROUP:
+	case MCAST_LEAVE_SOURCE_GROUP:
+	case MCAST_BLOCK_SOURCE:
+	case MCAST_UNBLOCK_SOURCE:
+	case MCAST_MSFILTER:
+		return -EPROTO;
+	case IP_IPSEC_POLICY:
+	case IP_XFRM_POLICY:
+	case IP_MINTTL:
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int alttcp_setsockopt(struct socket *sock, int level, int optname,
 		      sockptr_t optval, unsigned int optlen)
 {
 	struct alttcp_sock *as = alttcp_sk(sock->sk);
 	int val, err;
 
+	if (level == SOL_IP)
+		return ip_option_refused(optname) ?:
+		       ip_setsockopt(sock->sk, level, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -194,6 +234,8 @@ int alttcp_getsockopt(struct socket *sock, int level, int optname,
 	struct tcp_info info;
 	int len, val, err;
 
+	if (level == SOL_IP)
+		return ip_getsockopt(sock->sk, level, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
