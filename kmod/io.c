@@ -10,6 +10,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <linux/termios.h>
 #include <linux/uio.h>
 #include <net/sock.h>
@@ -190,6 +191,22 @@ static void recv_consume(struct alttcp_sock *as, size_t len)
 }
 
 /*
+ * TCP_INQ's cmsg, as tcp_inq_hint(): the bytes left to read, or 1 when
+ * none are but the end of the stream is there to be read.
+ */
+static void put_inq(struct alttcp_sock *as, struct msghdr *msg)
+{
+	struct conn_view v;
+	int inq;
+
+	conn_view(as, &v);
+	inq = v.readable;
+	if (!inq && (v.eof || v.gone))
+		inq = 1;
+	put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+}
+
+/*
  * Peek, copy, then consume: a chunk whose copy faults stays queued, and the
  * read returns what earlier chunks delivered, or EFAULT.  The socket lock
  * makes readers take turns, as in tcp_recvmsg(), so that two of them never
@@ -252,6 +269,8 @@ int alttcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 			break;
 		}
 	}
+	if (as->recvmsg_inq && (copied || !err))
+		put_inq(as, msg);
 	release_sock(sk);
 	kfree(buf);
 	return copied ? copied : err;

@@ -41,6 +41,11 @@ static int set_int(struct alttcp_sock *as, int optname, int val)
 	struct at_overrides *ov = &as->ov;
 
 	switch (optname) {
+	case TCP_INQ:
+		if (val < 0 || val > 1)
+			return -EINVAL;
+		as->recvmsg_inq = val;
+		return 0;
 	case TCP_NODELAY:
 		as->nodelay = !!val;
 		if (as->conn) {
@@ -193,6 +198,9 @@ static int get_int(struct alttcp_sock *as, int optname, int *val)
 	struct at_conn_info ci;
 
 	switch (optname) {
+	case TCP_INQ:
+		*val = as->recvmsg_inq;
+		return 0;
 	case TCP_NODELAY:
 		*val = as->nodelay;
 		return 0;
