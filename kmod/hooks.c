@@ -58,13 +58,36 @@ static bool is_alttcp(struct alttcp_net *an, const struct sk_buff *skb,
 	return conn || (listener && !linux_tcp_established(an->net, skb));
 }
 
-/* A TIME_WAIT entry let a new SYN through: it goes to the listener. */
-static void input_listener(struct alttcp_net *an, struct at_seg *seg, u64 now)
+/*
+ * IP_MINTTL (RFC 5082's GTSM, which BGP speakers set): a segment that came
+ * through more hops than the socket allows is dropped and counted, as
+ * tcp_v4_rcv() does; requests are held to their listener's, TIME_WAIT to
+ * nothing.
+ */
+static bool below_min_ttl(struct alttcp_net *an, const struct alttcp_sock *as,
+			  u8 ttl)
 {
-	struct alttcp_sock *ls;
+	if (!as || ttl >= READ_ONCE(as->inet.min_ttl))
+		return false;
+	an->ctx.mib[AT_MIB_MIN_TTL_DROP]++;
+	return true;
+}
 
-	ls = alttcp_lhash_lookup(an, alttcp_be_addr(seg->tuple.laddr),
-				 htons(seg->tuple.lport));
+static struct alttcp_sock *listener_of(struct alttcp_net *an,
+				       const struct at_seg *seg)
+{
+	return alttcp_lhash_lookup(an, alttcp_be_addr(seg->tuple.laddr),
+				   htons(seg->tuple.lport));
+}
+
+/* A TIME_WAIT entry let a new SYN through: it goes to the listener. */
+static void input_listener(struct alttcp_net *an, struct at_seg *seg, u8 ttl,
+			   u64 now)
+{
+	struct alttcp_sock *ls = listener_of(an, seg);
+
+	if (below_min_ttl(an, ls, ttl))
+		return;
 	if (ls && ls->conn) {
 		at_conn_input(ls->conn, seg, now);
 		alttcp_obj_mark(alttcp_obj_of(ls->conn));
@@ -73,28 +96,37 @@ static void input_listener(struct alttcp_net *an, struct at_seg *seg, u64 now)
 	}
 }
 
-static void input_locked(struct alttcp_net *an, struct at_seg *seg)
+static void input_locked(struct alttcp_net *an, struct at_seg *seg, u8 ttl)
 {
 	struct alttcp_obj *obj = alttcp_ehash_lookup(an, &seg->tuple);
 	u64 now = alttcp_now();
+	struct at_conn *conn;
 
 	if (!obj) {
-		input_listener(an, seg, now);
+		input_listener(an, seg, ttl, now);
 		return;
 	}
 	alttcp_obj_mark(obj);
 	switch (obj->kind) {
 	case AT_ALLOC_CONN:
-		at_conn_input((struct at_conn *)obj->core, seg, now);
+		conn = (struct at_conn *)obj->core;
+		/* Without its socket (not accepted yet, or an orphan) a
+		 * server's connection has its listener's, as it inherited. */
+		if (below_min_ttl(an, at_conn_glue(conn) ?: listener_of(an, seg),
+				  ttl))
+			break;
+		at_conn_input(conn, seg, now);
 		break;
 	case AT_ALLOC_REQ:
+		if (below_min_ttl(an, listener_of(an, seg), ttl))
+			break;
 		at_req_input((struct at_req *)obj->core, seg, now);
 		break;
 	case AT_ALLOC_TW:
 		if (at_tw_input((struct at_tw *)obj->core, seg, now) ==
 		    AT_TW_SYN_OK) {
 			at_tw_kill((struct at_tw *)obj->core, AT_R_TW_NEW_SYN);
-			input_listener(an, seg, now);
+			input_listener(an, seg, ttl, now);
 		}
 		break;
 	}
@@ -164,7 +196,7 @@ static unsigned int alttcp_local_in(void *priv, struct sk_buff *skb,
 	seg.tuple.raddr = alttcp_addr(ip_hdr(skb)->saddr);
 
 	alttcp_lock(an);
-	input_locked(an, &seg);
+	input_locked(an, &seg, ip_hdr(skb)->ttl);
 	alttcp_unlock(an);
 	consume_skb(skb);
 	return NF_STOLEN;

@@ -4,7 +4,8 @@
  * applications work unchanged.  SOL_SOCKET options are the socket layer's
  * (sock_setsockopt) and SOL_IP ones the IPv4 layer's (ip_setsockopt), as for
  * any inet socket; alttcp reads what they set (output.c: IP_TOS, IP_TTL,
- * IP_MTU_DISCOVER; socket.c: IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT), and
+ * IP_MTU_DISCOVER; socket.c: IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT; hooks.c:
+ * IP_MINTTL), and
  * refuses the few it would ignore.  An unknown SOL_TCP option is
  * ENOPROTOOPT, never a silent success.
  */
@@ -98,8 +99,8 @@ static int set_int(struct alttcp_sock *as, int optname, int val)
  * IP-level options whose state alttcp's release and output do not handle:
  * group memberships (inet_release()'s ip_mc_drop_socket() is not exported;
  * Linux TCP refuses IP_ADD_MEMBERSHIP with EPROTO too), per-socket IPsec
- * policies (alttcp routes without the socket) and IP_MINTTL (not enforced
- * on input yet).  Refused rather than taken and ignored.
+ * policies (alttcp routes without the socket).  Refused rather than taken
+ * and ignored.
  */
 static int ip_option_refused(int optname)
 {
@@ -121,7 +122,6 @@ static int ip_option_refused(int optname)
 		return -EPROTO;
 	case IP_IPSEC_POLICY:
 	case IP_XFRM_POLICY:
-	case IP_MINTTL:
 		return -EOPNOTSUPP;
 	}
 	return 0;

@@ -20,7 +20,7 @@ _alttcpctl_counters="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab
 	SyncookiesFailed ListenOverflows ListenDrops TW TWReused TWOverflow
 	AbortOnTimeout AbortOnClose AbortOnData AbortOnLinger AbortOnMemory
 	KeepAliveProbes ChallengeACKs SynRetransmits SynAckRetransmits
-	FinRetransmits PAWSRejected"
+	FinRetransmits PAWSRejected MinTTLDrop"
 _alttcpctl_knobs="synack_retries tw_timeout orphan_retries keepalive_time
 	keepalive_intvl keepalive_probes"
 _alttcpctl_states="established estab syn-sent syn-recv fin-wait-1 fin-wait-2

@@ -53,7 +53,8 @@ inline const char kSampleStatsText[] =
 	"SynRetransmits                  3\n"
 	"SynAckRetransmits               0\n"
 	"FinRetransmits                  2\n"
-	"PAWSRejected                    0\n";
+	"PAWSRejected                    0\n"
+	"MinTTLDrop                      0\n";
 
 inline const char kSampleStatsJson[] =
 	"{\"ActiveOpens\":12,\"PassiveOpens\":7,\"AttemptFails\":2,\"EstabResets\":1,"
@@ -63,7 +64,7 @@ inline const char kSampleStatsJson[] =
 	"\"ListenDrops\":0,\"TW\":9,\"TWReused\":1,\"TWOverflow\":0,\"AbortOnTimeout\":0,"
 	"\"AbortOnClose\":0,\"AbortOnData\":0,\"AbortOnLinger\":0,\"AbortOnMemory\":0,"
 	"\"KeepAliveProbes\":6,\"ChallengeACKs\":0,\"SynRetransmits\":3,"
-	"\"SynAckRetransmits\":0,\"FinRetransmits\":2,\"PAWSRejected\":0}\n";
+	"\"SynAckRetransmits\":0,\"FinRetransmits\":2,\"PAWSRejected\":0,\"MinTTLDrop\":0}\n";
 
 struct StatsReplyBuilder {
 	// Where the attribute stream sits in the kernel's message; the kernel

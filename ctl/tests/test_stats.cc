@@ -193,14 +193,14 @@ TEST(DecodeStats, RawRecordedBytes)
 		GTEST_SKIP() << "little-endian bytes";
 	const Bytes b = {
 		0x34, 0x00, 0x02, 0x80,                          // ALTTCP_A_STATS | NLA_F_NESTED
-		0x04, 0x00, 0x1e, 0x00,                          // pad (30)
+		0x04, 0x00, 0x1f, 0x00,                          // pad (31)
 		0x0c, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 0x01, 0, 0, 0,
-		0x04, 0x00, 0x1e, 0x00,
+		0x04, 0x00, 0x1f, 0x00,
 		0x0c, 0x00, 0x40, 0x00, 0x07, 0, 0, 0, 0, 0, 0, 0,
-		0x04, 0x00, 0x1e, 0x00,
+		0x04, 0x00, 0x1f, 0x00,
 		0x0c, 0x00, 0x05, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0,
 	};
-	static_assert(ALTTCP_STATS_PAD == 0x1e, "the capture predates a new counter");
+	static_assert(ALTTCP_STATS_PAD == 0x1f, "the capture predates a new counter");
 	Stats s = decode_stats(b);
 	EXPECT_EQ(s.values[ALTTCP_MIB_ACTIVE_OPENS], std::optional<uint64_t>((1ull << 32) + 1));
 	EXPECT_EQ(s.values[ALTTCP_MIB_CURR_ESTAB], std::optional<uint64_t>(3));

@@ -72,7 +72,8 @@ enum at_state {
 	X(SYN_RETRANSMITS, "SynRetransmits")				\
 	X(SYNACK_RETRANSMITS, "SynAckRetransmits")			\
 	X(FIN_RETRANSMITS, "FinRetransmits")				\
-	X(PAWS_REJECTED, "PAWSRejected")
+	X(PAWS_REJECTED, "PAWSRejected")					\
+	X(MIN_TTL_DROP, "MinTTLDrop")
 
 enum at_mib {
 #define AT_MIB_ENUM(id, name) AT_MIB_##id,
