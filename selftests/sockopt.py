@@ -3,14 +3,17 @@
 """Socket-API details of IPPROTO_ALTTCP that existing applications rely on:
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
 receive flags and timeouts, bind/connect port rules, shutdown() of a
-listener, a read into memory that faults, threads racing in accept().
+listener, a read into memory that faults, threads racing in accept(),
+IP-level options and the IP headers they make, IP_MINTTL, TCP_INQ.
 Prints TAP; run by sockopt.sh inside a fresh network namespace, over
 loopback."""
 
 import ctypes
 import errno
 import fcntl
+import json
 import mmap
+import os
 import select
 import socket
 import struct
@@ -23,7 +26,10 @@ ALTTCP = 253
 SYSCTL = "/proc/sys/net/alttcp/"
 SIOCINQ, SIOCOUTQ = 0x541B, 0x5411
 TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_USER_TIMEOUT = 7, 8, 11, 18
-TCP_CONGESTION = 13
+TCP_CONGESTION, TCP_INQ = 13, 36
+IP_MTU_DISCOVER, IP_PMTUDISC_DONT, IP_FREEBIND = 10, 0, 15
+IP_BIND_ADDRESS_NO_PORT, IP_RECVERR, IP_MINTTL = 24, 11, 21
+ETH_P_IP = 0x0800
 
 count = 0
 failed = 0
@@ -132,8 +138,6 @@ def test_options():
                     s.setsockopt, tcp, opt, bad)
     check_errno("an unsupported SOL_TCP option is ENOPROTOOPT",
                 errno.ENOPROTOOPT, s.setsockopt, tcp, TCP_CONGESTION, b"reno")
-    check_errno("SOL_IP options are ENOPROTOOPT", errno.ENOPROTOOPT,
-                s.setsockopt, socket.IPPROTO_IP, socket.IP_TOS, 0x10)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
     check_eq("SO_KEEPALIVE set",
              s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 1)
@@ -415,6 +419,183 @@ def test_accept_inherits(port):
                   f"{want!r} is also the default")
 
 
+# IP-level options an application may set on a TCP socket, with a value
+# other than the default, and the size getsockopt() reads.
+IP_OPTIONS_SET = (("IP_TOS", socket.IP_TOS, 0x10),
+                  ("IP_TTL", socket.IP_TTL, 33),
+                  ("IP_MTU_DISCOVER", IP_MTU_DISCOVER, IP_PMTUDISC_DONT),
+                  ("IP_FREEBIND", IP_FREEBIND, 1),
+                  ("IP_BIND_ADDRESS_NO_PORT", IP_BIND_ADDRESS_NO_PORT, 1),
+                  ("IP_RECVERR", IP_RECVERR, 1))
+
+
+def capture_lo():
+    cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
+    cap.bind(("lo", 0))
+    cap.settimeout(0.3)
+    return cap
+
+
+def captured(cap, port):
+    """(sport, tcp flags, payload bytes, tos, ttl, DF) of every IPv4 TCP
+    segment to or from PORT that CAP saw (loopback shows each twice)."""
+    segs = []
+    while True:
+        try:
+            pkt = cap.recv(65535)
+        except socket.timeout:
+            return segs
+        ihl = (pkt[0] & 15) * 4
+        if pkt[9] != socket.IPPROTO_TCP:
+            continue
+        total, = struct.unpack_from("!H", pkt, 2)
+        frag, = struct.unpack_from("!H", pkt, 6)
+        sport, dport = struct.unpack_from("!HH", pkt, ihl)
+        if port not in (sport, dport):
+            continue
+        doff = (pkt[ihl + 12] >> 4) * 4
+        segs.append((sport, pkt[ihl + 13], total - ihl - doff, pkt[1], pkt[8],
+                     bool(frag & 0x4000)))
+
+
+def test_ip_options(port):
+    """SOL_IP options are the IPv4 layer's, as on any inet socket (alttcp
+    answered ENOPROTOOPT), and alttcp's segments carry what they set: the
+    client's TOS, TTL and DF from IP_TOS, IP_TTL and IP_MTU_DISCOVER, an
+    accepted socket's from its listener's.  Linux TCP is the reference."""
+    ip = socket.IPPROTO_IP
+    for name, opt, value in IP_OPTIONS_SET:
+        got = {}
+        for stack, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+            s = stream(proto)
+            got[stack] = (outcome(s.setsockopt, ip, opt, value),
+                          s.getsockopt(ip, opt), stream(proto).getsockopt(ip, opt))
+            s.close()
+        check_eq(f"{name}: set, read back, default as Linux TCP's", got["alttcp"], got["tcp"])
+        check(f"{name}: Linux TCP reads back the value set", got["tcp"][:2] == ("ok", value),
+              repr(got["tcp"]))
+    check_eq("IP_MTU_DISCOVER of an unknown mode is EINVAL", outcome(
+        stream().setsockopt, ip, IP_MTU_DISCOVER, 99), "EINVAL")
+    mreq = socket.inet_aton("239.1.2.3") + socket.inet_aton("127.0.0.1")
+    check_eq("IP_ADD_MEMBERSHIP is EPROTO, as Linux TCP's",
+             outcome(stream().setsockopt, ip, socket.IP_ADD_MEMBERSHIP, mreq),
+             outcome(stream(socket.IPPROTO_TCP).setsockopt, ip,
+                     socket.IP_ADD_MEMBERSHIP, mreq))
+
+    binds = {}
+    for stack, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        plain, free = stream(proto), stream(proto)
+        free.setsockopt(ip, IP_FREEBIND, 1)
+        got = [outcome(plain.bind, ("192.0.2.55", 0)),
+               outcome(free.bind, ("192.0.2.55", 0)), free.getsockname()[1] != 0]
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.setsockopt(ip, IP_BIND_ADDRESS_NO_PORT, 1)
+        cli.bind(("127.0.0.2", 0))
+        got.append(cli.getsockname())
+        cli.connect(("127.0.0.1", port))
+        got.append((cli.getsockname()[0], cli.getsockname()[1] != 0))
+        binds[stack] = got
+        for sk in (plain, free, lsk, cli):
+            sk.close()
+        port += 1
+    check_eq("bind() to a foreign address: EADDRNOTAVAIL, with IP_FREEBIND a "
+             "port; IP_BIND_ADDRESS_NO_PORT: no port until connect(), as "
+             "Linux TCP", binds["alttcp"], binds["tcp"])
+    check_eq("... which are", binds["tcp"], ["EADDRNOTAVAIL", "ok", True,
+                                            ("127.0.0.2", 0), ("127.0.0.2", True)])
+
+    headers = {}
+    for stack, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        cap = capture_lo()
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.setsockopt(ip, socket.IP_TOS, 0x28)
+        lsk.setsockopt(ip, socket.IP_TTL, 44)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.setsockopt(ip, socket.IP_TOS, 0x10)
+        cli.setsockopt(ip, socket.IP_TTL, 33)
+        cli.setsockopt(ip, IP_MTU_DISCOVER, IP_PMTUDISC_DONT)
+        cli.connect(("127.0.0.1", port))
+        srv, _ = lsk.accept()
+        cli.sendall(b"c" * 100)
+        srv.sendall(b"s" * 100)
+        time.sleep(0.2)
+        segs = captured(cap, port)
+        cport = cli.getsockname()[1]
+        syn = [x[3:] for x in segs if x[0] == cport and x[1] & 0x02]
+        cdata = [x[3:] for x in segs if x[0] == cport and x[2] > 0]
+        sdata = [x[3:] for x in segs if x[0] == port and x[2] > 0]
+        headers[stack] = (syn[:1], cdata[:1], sdata[:1])
+        for sk in (cli, srv, lsk, cap):
+            sk.close()
+        port += 1
+    check_eq("(TOS, TTL, DF) of the client's SYN, its data and the accepted "
+             "socket's data are Linux TCP's", headers["alttcp"], headers["tcp"])
+    check_eq("... which are the client's options and the listener's",
+             headers["tcp"], ([(0x10, 33, False)], [(0x10, 33, False)],
+                              [(0x28, 44, True)]))
+
+
+def min_ttl_drops(stack):
+    """The namespace's count of segments dropped for IP_MINTTL."""
+    if stack == "tcp":
+        out = subprocess.run(["nstat", "-asz", "TcpExtTCPMinTTLDrop"],
+                             capture_output=True, text=True).stdout
+        return sum(int(line.split()[1]) for line in out.splitlines()
+                   if line.startswith("TcpExt"))
+    out = subprocess.run([os.environ.get("ALTTCPCTL", "alttcpctl"), "-j", "stats"],
+                         capture_output=True, text=True).stdout
+    return json.loads(out)["MinTTLDrop"]
+
+
+def readable(sk, wait):
+    return bool(select.select([sk], [], [], wait)[0])
+
+
+def test_min_ttl(port):
+    """IP_MINTTL (GTSM): segments with a lower TTL (loopback's 64 here)
+    are dropped and counted, SYNs by a listener, data by a connection,
+    until the option is lowered; Linux TCP is the reference."""
+    ip = socket.IPPROTO_IP
+    got = {}
+    for stack, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        before = min_ttl_drops(stack)
+        lsk = stream(proto)
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsk.setsockopt(ip, IP_MINTTL, 255)
+        lsk.bind(("127.0.0.1", port))
+        lsk.listen(8)
+        cli = stream(proto)
+        cli.setblocking(False)
+        outcome(cli.connect, ("127.0.0.1", port))
+        row = [lsk.getsockopt(ip, IP_MINTTL), readable(lsk, 0.5),
+               min_ttl_drops(stack) > before]
+        lsk.setsockopt(ip, IP_MINTTL, 1)
+        row.append(readable(lsk, 5.0))	# the SYN's retransmission, at 1 s
+        srv, _ = lsk.accept()
+        cli.setblocking(True)
+        srv.setsockopt(ip, IP_MINTTL, 255)
+        drops = min_ttl_drops(stack)
+        cli.send(b"x")
+        row += [readable(srv, 0.3), min_ttl_drops(stack) > drops]
+        srv.setsockopt(ip, IP_MINTTL, 0)
+        row.append(readable(srv, 5.0) and srv.recv(1))
+        got[stack] = row
+        for sk in (cli, srv, lsk):
+            sk.close()
+        port += 1
+    check_eq("IP_MINTTL: a listener drops and counts the SYNs, then takes the "
+             "retransmission; a connection the data, then its "
+             "retransmission; as Linux TCP", got["alttcp"], got["tcp"])
+    check_eq("... which are", got["tcp"], [255, False, True, True, False, True, b"x"])
+
+
 def wait_inq(sk, want):
     """Until WANT bytes are queued to read (bounded: 5 s)."""
     for _ in range(500):
@@ -440,6 +621,46 @@ def recv_all(sk, limit=5.0):
         return got, "timeout"
     except OSError as e:
         return got, errno.errorcode.get(e.errno)
+
+
+def read_inq(sk, size):
+    """(bytes read, the TCP_CM_INQ values of the read's cmsgs)."""
+    data, anc, _, _ = sk.recvmsg(size, socket.CMSG_SPACE(4))
+    return (len(data), [struct.unpack("i", d[:4])[0] for lvl, typ, d in anc
+                        if lvl == socket.IPPROTO_TCP and typ == TCP_INQ])
+
+
+def inq_reads(cli, srv):
+    """40 of 100 queued bytes, the other 60 after the peer's FIN, then the
+    end of the stream."""
+    srv.sendall(b"i" * 100)
+    wait_inq(cli, 100)
+    out = [read_inq(cli, 40)]
+    srv.shutdown(socket.SHUT_WR)
+    time.sleep(0.2)
+    out.append(read_inq(cli, 100))
+    out.append(read_inq(cli, 100))
+    return out
+
+
+def test_inq(port):
+    """TCP_INQ, as Linux TCP: a flag read back, and on each read a cmsg
+    with the bytes left to read, or 1 when only the end of the stream is."""
+    tcp = socket.IPPROTO_TCP
+    got = {}
+    for stack, proto in (("tcp", socket.IPPROTO_TCP), ("alttcp", ALTTCP)):
+        lsk, cli, srv = pair(port, proto)
+        opts = [cli.getsockopt(tcp, TCP_INQ), outcome(cli.setsockopt, tcp, TCP_INQ, 2)]
+        cli.setsockopt(tcp, TCP_INQ, 1)
+        opts.append(cli.getsockopt(tcp, TCP_INQ))
+        got[stack] = (opts, inq_reads(cli, srv))
+        for sk in (cli, srv, lsk):
+            sk.close()
+        port += 1
+    check_eq("TCP_INQ: default, 2 refused, 1 read back; the cmsg of each read, "
+             "as Linux TCP's", got["alttcp"], got["tcp"])
+    check_eq("... which are", got["tcp"],
+             ([0, "EINVAL", 1], [(40, [60]), (60, [1]), (0, [1])]))
 
 
 def test_shutdown_rd(port):
@@ -611,6 +832,9 @@ def main():
     test_shutdown_connecting(6601)
     test_accept_race(6701)
     test_shutdown_rd(6801)
+    test_ip_options(6901)
+    test_inq(7001)
+    test_min_ttl(7101)
     print(f"1..{count}")
     return 1 if failed else 0
 

@@ -8,7 +8,10 @@
 
 require_root
 require_module
+require_ctl
 command -v /usr/bin/python3 >/dev/null || skip_all "no /usr/bin/python3"
+command -v nstat >/dev/null || skip_all "no nstat"
 
 ns=$(ns_create sockopt)
-ip netns exec "$ns" /usr/bin/python3 "$(dirname "$0")/sockopt.py"
+# sockopt.py reads the namespace's counters of both stacks (alttcpctl, nstat).
+ip netns exec "$ns" env ALTTCPCTL="$ALTTCPCTL" /usr/bin/python3 "$(dirname "$0")/sockopt.py"
