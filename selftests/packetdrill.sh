@@ -165,6 +165,8 @@ judge()
 			tap_not_ok "$stack $script passes: drop it from packetdrill/differences"
 		else
 			tap_ok "$stack $script # XFAIL $why"
+			# Where it fails now: the reason must stay true.
+			grep -m1 'error' "$log" | grep -v 'cannot stat' | sed 's/^/#   /'
 			count[differ]=$((count[differ] + 1))
 		fi
 		return
