@@ -110,8 +110,10 @@ static void input_locked(struct alttcp_net *an, struct at_seg *seg, u8 ttl)
 	switch (obj->kind) {
 	case AT_ALLOC_CONN:
 		conn = (struct at_conn *)obj->core;
-		/* Without its socket (not accepted yet, or an orphan) a
-		 * server's connection has its listener's, as it inherited. */
+		/*
+		 * Without its socket (not accepted yet, or an orphan) a
+		 * server's connection has its listener's, as it inherited.
+		 */
 		if (below_min_ttl(an, at_conn_glue(conn) ?: listener_of(an, seg),
 				  ttl))
 			break;
