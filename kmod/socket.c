@@ -391,7 +391,15 @@ static int alttcp_connect(struct socket *sock, struct sockaddr *uaddr,
 	}
 	if (READ_ONCE(sk->sk_state) == TCP_CLOSE) {
 		sock->state = SS_UNCONNECTED;
+		/*
+		 * The core's state event wakes us before its error event sets
+		 * sk_err, both under the namespace lock: read it under the
+		 * lock.  (KASAN: shutdown() of a connecting socket was seen
+		 * as ECONNABORTED, not ECONNRESET.)
+		 */
+		alttcp_lock(as->an);
 		err = sock_error(sk);
+		alttcp_unlock(as->an);
 		return err ? err : -ECONNABORTED;
 	}
 	sock->state = SS_CONNECTED;
