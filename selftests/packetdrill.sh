@@ -95,16 +95,16 @@ difference()
 			substr(rel, 1, length($2)) == $2 { print $4; exit }' "$DIFFERENCES"
 }
 
-# What each tag of the scripts listed stands for, once.
+# What each tag of the scripts listed for this kernel stands for, once.
 reasons()
 {
-	local tag
-
-	for tag in $(grep -v '^#' "$REFERENCE" | while read -r s; do
-			     difference linux "$s"; difference alttcp "$s"; done | sort -u); do
-		awk -v t="$tag" '$1 == "reason" && $2 == t { print "# " t ": " substr($0, index($0, $3)) }' \
-			"$DIFFERENCES"
-	done
+	awk -v rel="$(uname -r)" '
+		NR == FNR { if (!/^#/) ref[$1] = 1; next }
+		$1 == "reason" { why[$2] = substr($0, index($0, $3)); next }
+		$1 == "linux" { if (substr(rel, 1, length($2)) == $2) used[$4] = 1; next }
+		ref[$1] { used[$2] = 1 }
+		END { for (t in used) print "# " t ": " why[t] | "sort" }' \
+		"$REFERENCE" "$DIFFERENCES"
 }
 
 linux_opens()
