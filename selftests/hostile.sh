@@ -192,7 +192,8 @@ ip netns del "$NS3" 2>/dev/null
 # alttcp takes no reference on a namespace: one that outlives its sockets
 # would be a leak.  Its TIME_WAIT entries go with it, so wait for the
 # teardown first (a KCSAN run found one entry left 60 s after the
-# deletion, gone by the final rmmod, which waits for cleanup_net()).
+# deletion, gone by the final rmmod, which waits for cleanup_net(); on
+# KCSAN 12 namespaces were still there 240 s after, cause not known yet).
 if ! grep -q '^net_namespace ' /proc/slabinfo; then
 	tap_skip "deleted namespaces torn down" "net_namespace cache merged (no slab_nomerge)"
 elif ! check_cmd "deleted namespaces torn down" wait_for $((60 * WAIT_SCALE)) nets_gone; then
@@ -223,8 +224,11 @@ wait "$spid"
 check_eq "... and the server got its 64 KiB" "$?" 0 || sed 's/^/#   /' "$OUT/server"
 pids=()
 
+# KCSAN's races are check-debug's to judge: it fails on those with an
+# alttcp frame and lists the kernel's own apart (KCSAN: one in printk, as
+# the netlink garbage was logged).
 bad=$(dmesg | awk -v m="$marker" 'seen; index($0, m) { seen = 1 }' |
-	grep -E "$KERNEL_BAD")
+	grep -E "$KERNEL_BAD" | grep -v 'BUG: KCSAN: data-race')
 check_eq "the kernel logged no BUG/WARNING/Oops/KASAN/UBSAN/lockdep since the start" \
 	"$bad" ""
 echo "# hostile.sh: $SECONDS s"
