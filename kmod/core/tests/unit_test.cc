@@ -10,7 +10,7 @@
 
 static_assert(sizeof(at_tw) <= 64, "compact TIME_WAIT entry must fit 64 bytes");
 static_assert(sizeof(at_req) <= 128, "SYN_RECV entry must fit 128 bytes");
-static_assert(AT_MIB_MAX == 29, "29 counters, as enum alttcp_mib");
+static_assert(AT_MIB_MAX == 30, "30 counters, as enum alttcp_mib");
 static_assert(AT_LISTEN == 10 && AT_CLOSING == 11 && AT_ESTABLISHED == 1,
 	      "states numbered as Linux's TCP_*");
 
