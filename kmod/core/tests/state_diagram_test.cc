@@ -323,6 +323,20 @@ static at_out Forge(const Cap &like, uint8_t flags, uint32_t seq, uint32_t ack)
 	return o;
 }
 
+// Forge()'s segment with TSopt (TSVAL, echoing what LIKE echoed) and a
+// payload that must outlive the send.
+static at_out ForgeData(const Cap &like, uint8_t flags, uint32_t seq, uint32_t ack,
+			uint32_t tsval, const uint8_t *data, uint32_t len)
+{
+	at_out o = Forge(like, flags, seq, ack);
+	o.opt.present = AT_OPT_TS;
+	o.opt.tsval = tsval;
+	o.opt.tsecr = like.opt.tsecr;
+	o.data[0] = data;
+	o.len[0] = len;
+	return o;
+}
+
 TEST(Security, Rfc5961_InWindowRstGetsChallengeAck)
 {
 	Net n;
@@ -407,26 +421,17 @@ TEST(Security, AckOfUnsentDataIsDroppedSilentlyInEstablished)
 	ASSERT_TRUE(last.opt.present & AT_OPT_TS);
 	uint32_t next = last.seq + last.len;
 	size_t sent = n.From(A).size();
-	at_out forged = Forge(last, AT_ACK | AT_FIN, next, last.ack + 100000);
-	forged.opt.present = AT_OPT_TS;
-	forged.opt.tsval = last.opt.tsval + 200000;
-	forged.opt.tsecr = last.opt.tsecr;
 	static const uint8_t d[3] = {1, 2, 3};
-	forged.data[0] = d;
-	forged.len[0] = 3;
+	at_out forged = ForgeData(last, AT_ACK | AT_FIN, next, last.ack + 100000,
+				  last.opt.tsval + 200000, d, 3);
 	n.s.Send(B, A, &forged);
 	n.s.RunFor(10 * kMs);
 	EXPECT_EQ(n.From(A).size(), sent);
 	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "new");
 	EXPECT_EQ(n.cli->state(), AT_ESTABLISHED);
 
-	at_out honest = Forge(last, AT_ACK, next, last.ack);
-	honest.opt.present = AT_OPT_TS;
-	honest.opt.tsval = last.opt.tsval + 1;
-	honest.opt.tsecr = last.opt.tsecr;
 	static const uint8_t h[4] = {'r', 'e', 'a', 'l'};
-	honest.data[0] = h;
-	honest.len[0] = 4;
+	at_out honest = ForgeData(last, AT_ACK, next, last.ack, last.opt.tsval + 1, h, 4);
 	n.s.Send(B, A, &honest);
 	n.s.RunFor(kSec);
 	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "newreal");
@@ -465,13 +470,10 @@ TEST(Security, Paws_OldTimestampIsRejected)
 	n.s.RunFor(10 * kMs);
 	Cap last = n.From(B, [](const Cap &c) { return c.len > 0; }).back();
 	ASSERT_TRUE(last.opt.present & AT_OPT_TS);
-	at_out old = Forge(last, AT_ACK, last.seq + last.len, last.ack);
-	old.opt.present = AT_OPT_TS;
-	old.opt.tsval = last.opt.tsval - 1000;	// from an old incarnation
-	old.opt.tsecr = last.opt.tsecr;
 	static const uint8_t d[4] = {'o', 'l', 'd', '!'};
-	old.data[0] = d;
-	old.len[0] = 4;
+	// TSval from an old incarnation
+	at_out old = ForgeData(last, AT_ACK, last.seq + last.len, last.ack,
+			       last.opt.tsval - 1000, d, 4);
 	n.s.Send(B, A, &old);
 	n.s.RunFor(10 * kMs);
 	EXPECT_EQ(std::string(n.cli->rx.begin(), n.cli->rx.end()), "new");
