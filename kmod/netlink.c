@@ -5,6 +5,7 @@
  * so that the extack message can name the parameter and its bounds.
  */
 #include <linux/netlink.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <uapi/linux/alttcp.h>
@@ -20,12 +21,19 @@ static const struct nla_policy alttcp_port_range_policy[ALTTCP_PORT_RANGE_MAX + 
 	[ALTTCP_PORT_RANGE_HIGH] = { .type = NLA_U16 },
 };
 
+static const struct nla_policy alttcp_buf_policy[ALTTCP_BUF_ATTR_MAX + 1] = {
+	[ALTTCP_BUF_MIN] = { .type = NLA_U32 },
+	[ALTTCP_BUF_DEFAULT] = { .type = NLA_U32 },
+	[ALTTCP_BUF_MAX] = { .type = NLA_U32 },
+};
+
 #define AT_CFG_POLICY(n, ATTR, def, lo, hi) \
 	[ALTTCP_CFG_##ATTR] = { .type = NLA_U32 },
 
 static const struct nla_policy alttcp_cfg_policy[ALTTCP_CFG_MAX + 1] = {
 	AT_PARAMS(AT_CFG_POLICY)
 	[ALTTCP_CFG_LOCAL_PORT_RANGE] = NLA_POLICY_NESTED(alttcp_port_range_policy),
+	[ALTTCP_CFG_RMEM] = NLA_POLICY_NESTED(alttcp_buf_policy),
 };
 
 static const struct nla_policy alttcp_policy[ALTTCP_A_MAX + 1] = {
@@ -70,6 +78,23 @@ static int put_port_range(struct sk_buff *skb, const struct at_params *p)
 	return 0;
 }
 
+static int put_buf_sizes(struct sk_buff *skb, int attr, const int *sizes)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, ALTTCP_BUF_MIN, READ_ONCE(sizes[0])) ||
+	    nla_put_u32(skb, ALTTCP_BUF_DEFAULT, READ_ONCE(sizes[1])) ||
+	    nla_put_u32(skb, ALTTCP_BUF_MAX, READ_ONCE(sizes[2]))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_config(struct sk_buff *skb, struct at_params *p)
 {
 	struct nlattr *nest;
@@ -85,7 +110,8 @@ static int put_config(struct sk_buff *skb, struct at_params *p)
 				READ_ONCE(*alttcp_param_ptr(p, desc))))
 			goto err_cancel_nest;
 	}
-	if (put_port_range(skb, p))
+	if (put_port_range(skb, p) ||
+	    put_buf_sizes(skb, ALTTCP_CFG_RMEM, p->rmem))
 		goto err_cancel_nest;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -154,6 +180,41 @@ static void set_err_attr(struct netlink_ext_ack *extack,
 	NL_SET_BAD_ATTR(extack, attr);
 }
 
+/* A buffer's three sizes (rmem): all of them, each in bounds, in order. */
+#define BUF_MSG_MISSING(name)	name ": needs min, default and max"
+#define BUF_MSG_RANGE(name)	name ": must be " __stringify(AT_BUF_BOUND_MIN) \
+				" <= min <= default <= max <= " \
+				__stringify(AT_BUF_BOUND_MAX)
+
+static int parse_buf_sizes(const struct nlattr *attr, int *sizes,
+			   const char *missing_msg, const char *range_msg,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[ALTTCP_BUF_ATTR_MAX + 1];
+	int next[3];
+	int err, i;
+
+	err = nla_parse_nested(tb, ALTTCP_BUF_ATTR_MAX, attr,
+			       alttcp_buf_policy, extack);
+	if (err)
+		return err;
+	for (i = 0; i < 3; i++) {
+		const struct nlattr *size = tb[ALTTCP_BUF_MIN + i];
+
+		if (!size) {
+			set_err_attr(extack, attr, missing_msg);
+			return -EINVAL;
+		}
+		next[i] = (int)min_t(u32, nla_get_u32(size), INT_MAX);
+	}
+	if (!at_buf_triple_valid(next)) {
+		set_err_attr(extack, attr, range_msg);
+		return -EINVAL;
+	}
+	memcpy(sizes, next, sizeof(next));
+	return 0;
+}
+
 /* Validate every present attribute into @out before anything is applied. */
 static int parse_config(struct nlattr **tb, struct at_params *out,
 			struct netlink_ext_ack *extack)
@@ -202,6 +263,15 @@ static int parse_config(struct nlattr **tb, struct at_params *out,
 		any = true;
 	}
 
+	if (tb[ALTTCP_CFG_RMEM]) {
+		err = parse_buf_sizes(tb[ALTTCP_CFG_RMEM], out->rmem,
+				      BUF_MSG_MISSING("rmem"),
+				      BUF_MSG_RANGE("rmem"), extack);
+		if (err)
+			return err;
+		any = true;
+	}
+
 	if (!any) {
 		NL_SET_ERR_MSG(extack, "config: no parameter given");
 		return -EINVAL;
@@ -241,6 +311,8 @@ static int alttcp_set_config(struct sk_buff *skb, struct genl_info *info)
 		}
 		WRITE_ONCE(an->params.local_port_range[0], next->local_port_range[0]);
 		WRITE_ONCE(an->params.local_port_range[1], next->local_port_range[1]);
+		for (i = 0; i < ARRAY_SIZE(next->rmem); i++)
+			WRITE_ONCE(an->params.rmem[i], next->rmem[i]);
 	}
 	mutex_unlock(&an->params_lock);
 

@@ -30,22 +30,23 @@
 #include "sockopt.h"
 #include "table.h"
 
-/* Without SO_SNDBUF / SO_RCVBUF: rings the core allocates per connection. */
+/*
+ * The send ring without SO_SNDBUF (wmem is not a knob yet).  The receive
+ * ring is SO_RCVBUF, whose default is rmem's.  Either ring is kept within
+ * [ALTTCP_RING_MIN, ALTTCP_RING_MAX]: each is one kmalloc'd block.
+ */
 #define ALTTCP_SNDBUF_DEFAULT	(64 * 1024)
-#define ALTTCP_RCVBUF_DEFAULT	(128 * 1024)
-#define ALTTCP_BUF_MIN		(4 * 1024)
-#define ALTTCP_BUF_MAX		(4 * 1024 * 1024)
+#define ALTTCP_RING_MIN		(4 * 1024)
+#define ALTTCP_RING_MAX		(4 * 1024 * 1024)
 /* Listeners do not know their children's route yet; an Ethernet MTU. */
 #define ALTTCP_LISTEN_MTU	1500
 
 static struct proto alttcp_prot;
 static const struct proto_ops alttcp_stream_ops;
 
-static u32 buf_size(struct sock *sk, int val, u32 def, int userlock)
+static u32 ring_size(int val)
 {
-	if (!(sk->sk_userlocks & userlock))
-		return def;
-	return clamp_t(u32, val, ALTTCP_BUF_MIN, ALTTCP_BUF_MAX);
+	return clamp_t(u32, val, ALTTCP_RING_MIN, ALTTCP_RING_MAX);
 }
 
 static void conn_cfg(struct alttcp_sock *as, u16 mtu, u32 gso_max,
@@ -53,11 +54,12 @@ static void conn_cfg(struct alttcp_sock *as, u16 mtu, u32 gso_max,
 {
 	struct sock *sk = &as->inet.sk;
 
-	cfg->sndbuf = buf_size(sk, sk->sk_sndbuf, ALTTCP_SNDBUF_DEFAULT,
-			       SOCK_SNDBUF_LOCK);
+	cfg->sndbuf = sk->sk_userlocks & SOCK_SNDBUF_LOCK ?
+		      ring_size(READ_ONCE(sk->sk_sndbuf)) : ALTTCP_SNDBUF_DEFAULT;
 	as->sndbuf = cfg->sndbuf;
-	cfg->rcvbuf = buf_size(sk, sk->sk_rcvbuf, ALTTCP_RCVBUF_DEFAULT,
-			       SOCK_RCVBUF_LOCK);
+	cfg->rcvbuf = ring_size(READ_ONCE(sk->sk_rcvbuf));
+	cfg->rcvbuf_locked = !!(sk->sk_userlocks & SOCK_RCVBUF_LOCK);
+	cfg->rmem_max = READ_ONCE(sysctl_rmem_max);
 	if (as->user_mss)
 		mtu = min_t(u32, mtu, as->user_mss + 40);
 	cfg->mtu = mtu;
@@ -90,6 +92,8 @@ static int alttcp_init_sock(struct sock *sk)
 	/* The input hook finds listeners under RCU only. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_state = TCP_CLOSE;
+	/* As tcp_init_sock(); an accepted child then takes its listener's. */
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(as->an->params.rmem[1]));
 	return 0;
 }
 

@@ -52,6 +52,47 @@ static int proc_port_range(ALTTCP_PROC_TABLE *table, int write, void *buffer,
 	return 0;
 }
 
+static const int buf_bound_min[3] = {
+	AT_BUF_BOUND_MIN, AT_BUF_BOUND_MIN, AT_BUF_BOUND_MIN
+};
+static const int buf_bound_max[3] = {
+	AT_BUF_BOUND_MAX, AT_BUF_BOUND_MAX, AT_BUF_BOUND_MAX
+};
+
+/* rmem's three sizes, published together as local_port_range's pair. */
+static int proc_rmem(ALTTCP_PROC_TABLE *table, int write, void *buffer,
+		     size_t *lenp, loff_t *ppos)
+{
+	struct alttcp_net *an = container_of(table->data, struct alttcp_net,
+					     params.rmem);
+	int sizes[3];
+	struct ctl_table tmp = {
+		.data = sizes,
+		.maxlen = sizeof(sizes),
+		.mode = table->mode,
+		.extra1 = (void *)buf_bound_min,
+		.extra2 = (void *)buf_bound_max,
+	};
+	int i, ret;
+
+	mutex_lock(&an->params_lock);
+	for (i = 0; i < 3; i++)
+		sizes[i] = an->params.rmem[i];
+	mutex_unlock(&an->params_lock);
+
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	if (!at_buf_triple_valid(sizes))
+		return -EINVAL;
+
+	mutex_lock(&an->params_lock);
+	for (i = 0; i < 3; i++)
+		WRITE_ONCE(an->params.rmem[i], sizes[i]);
+	mutex_unlock(&an->params_lock);
+	return 0;
+}
+
 static int proc_param(ALTTCP_PROC_TABLE *table, int write, void *buffer,
 		      size_t *lenp, loff_t *ppos)
 {
@@ -85,10 +126,10 @@ int alttcp_sysctl_net_init(struct net *net)
 	unsigned int i;
 
 	/*
-	 * One entry per parameter and local_port_range, and the zeroed
+	 * One entry per parameter, local_port_range and rmem, and the zeroed
 	 * terminator that kernels before 6.6 look for.
 	 */
-	table = kcalloc(alttcp_nparams + 2, sizeof(*table), GFP_KERNEL);
+	table = kcalloc(alttcp_nparams + 3, sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
 
@@ -111,9 +152,15 @@ int alttcp_sysctl_net_init(struct net *net)
 	entry->maxlen = sizeof(an->params.local_port_range);
 	entry->mode = 0644;
 	entry->proc_handler = proc_port_range;
+	entry = &table[alttcp_nparams + 1];
+	entry->procname = "rmem";
+	entry->data = an->params.rmem;
+	entry->maxlen = sizeof(an->params.rmem);
+	entry->mode = 0644;
+	entry->proc_handler = proc_rmem;
 
 	an->sysctl_hdr = alttcp_register_net_sysctl(net, "net/alttcp", table,
-						    alttcp_nparams + 1);
+						    alttcp_nparams + 2);
 	if (!an->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;

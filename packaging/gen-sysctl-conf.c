@@ -39,9 +39,12 @@ int main(void)
 #define X(name, attr, def, min, max) param(#name, def, min, max);
 	AT_PARAMS(X)
 #undef X
-	/* The one pair, kept out of AT_PARAMS by the module as well. */
+	/* The pair and the triple, kept out of AT_PARAMS by the module as well. */
 	printf("\n# %d .. %d each, low <= high\n#net.alttcp.local_port_range = %d %d\n",
 	       AT_PORT_RANGE_MIN, AT_PORT_RANGE_MAX,
 	       AT_PORT_RANGE_DEFAULT_LOW, AT_PORT_RANGE_DEFAULT_HIGH);
+	printf("\n# bytes, %d .. %d each, min <= default <= max\n#net.alttcp.rmem = %d %d %d\n",
+	       AT_BUF_BOUND_MIN, AT_BUF_BOUND_MAX, AT_RMEM_DEFAULT_MIN,
+	       AT_RMEM_DEFAULT_DEFAULT, AT_RMEM_DEFAULT_MAX);
 	return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
 }

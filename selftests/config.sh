@@ -44,12 +44,15 @@ check_cmd "config set of several values" \
 check_eq "tw_timeout set" "$(sysctl_get tw_timeout)" 5
 check_eq "fin_timeout set" "$(sysctl_get fin_timeout)" 9
 check_eq "local_port_range set" "$(sysctl_get local_port_range)" "$(printf '20000\t30000')"
+check_cmd "config set rmem" ctl config set rmem "4096 87380 262144"
+check_eq "rmem set" "$(sysctl_get rmem)" "$(printf '4096\t87380\t262144')"
 
 # JSON: parses, and carries the same values as /proc.
 json=$(ctl -j config show)
 check_cmd "config show -j parses as JSON" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$json"
 check_eq "JSON syn_retries" "$(jq -r .syn_retries <<< "$json")" 4
 check_eq "JSON local_port_range" "$(jq -c .local_port_range <<< "$json")" "[20000,30000]"
+check_eq "JSON rmem" "$(jq -c .rmem <<< "$json")" "[4096,87380,262144]"
 check_eq "JSON has one key per sysctl" "$(jq 'keys | length' <<< "$json")" \
 	"$(ls "$SYSCTL_DIR" | wc -l)"
 
@@ -59,6 +62,12 @@ check_fails "out-of-range value: clear kernel error" \
 check_fails "out-of-range port range: clear kernel error" \
 	"Error: local_port_range: must be 1 <= low <= high <= 65535" \
 	ctl config set local_port_range 3000-2000
+check_fails "rmem out of order: clear kernel error" \
+	"Error: rmem: must be 1 <= min <= default <= max <= 1073725440" \
+	ctl config set rmem "4096 262144 87380"
+check_fails "rmem with two values: clear error" \
+	'Error: invalid value "4096 87380" for rmem (expected MIN DEFAULT MAX)' \
+	ctl config set rmem "4096 87380"
 check_fails "unknown name: clear error" \
 	'Error: unknown parameter "no_such_knob"' ctl config set no_such_knob 1
 check_fails "non-numeric value: clear error" \
@@ -104,5 +113,6 @@ sysctl_set syn_retries 6
 sysctl_set tw_timeout 60
 sysctl_set fin_timeout 60
 sysctl_set local_port_range 32768 60999
+sysctl_set rmem 4096 131072 6291456
 
 tap_end

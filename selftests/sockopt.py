@@ -4,7 +4,8 @@
 socket options with Linux's numbers and bounds, TCP_INFO, the queue ioctls,
 receive flags and timeouts, bind/connect port rules, shutdown() of a
 listener, a read into memory that faults, threads racing in accept(),
-IP-level options and the IP headers they make, IP_MINTTL, TCP_INQ.
+IP-level options and the IP headers they make, IP_MINTTL, TCP_INQ, rmem
+and the window scale.
 Prints TAP; run by sockopt.sh inside a fresh network namespace, over
 loopback."""
 
@@ -94,8 +95,12 @@ def pair(port, proto=ALTTCP):
     return lsk, cli, srv
 
 
+def tcp_info_raw(sk):
+    return sk.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+
+
 def tcp_info(sk):
-    raw = sk.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+    raw = tcp_info_raw(sk)
     state, = struct.unpack_from("B", raw, 0)
     rto, = struct.unpack_from("I", raw, 8)
     snd_mss, = struct.unpack_from("I", raw, 16)
@@ -819,6 +824,59 @@ def test_accept_race(port):
         sk.close()
 
 
+def wscales(proto, port, rcvbuf=None):
+    """(SO_RCVBUF of a fresh socket, the connection's rcv_wscale at each
+    end) over loopback; with RCVBUF, both ends set SO_RCVBUF first."""
+    lsk = stream(proto)
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    cli = stream(proto)
+    fresh = cli.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    if rcvbuf:
+        for sk in (lsk, cli):
+            sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    lsk.bind(("127.0.0.1", port))
+    lsk.listen(1)
+    cli.connect(("127.0.0.1", port))
+    srv, _ = lsk.accept()
+    # struct tcp_info: byte 6 is snd_wscale:4 | rcv_wscale:4 << 4
+    ends = tuple(tcp_info_raw(sk)[6] >> 4 for sk in (cli, srv))
+    for sk in (cli, srv, lsk):
+        sk.close()
+    return fresh, ends
+
+
+def test_rmem(port):
+    """rmem is tcp_rmem: its default is a new socket's SO_RCVBUF, and the
+    window scale of both ends is the one Linux TCP picks with the same
+    "min default max" (tcp_select_initial_window(): from the max, or from
+    a fixed SO_RCVBUF)."""
+    linux = "/proc/sys/net/ipv4/tcp_rmem"
+    with open(linux) as f:
+        saved = f.read().strip()
+    for sizes, rcvbuf in (("4096 131072 6291456", None),
+                          ("4096 540000 15728640", None),
+                          ("4096 87380 262144", None),
+                          ("4096 131072 6291456", 4096),
+                          ("4096 131072 6291456", 1 << 19)):
+        sysctl("rmem", sizes)
+        with open(linux, "w") as f:
+            f.write(sizes)
+        got = {name: wscales(proto, port + i, rcvbuf)
+               for i, (name, proto) in enumerate((("tcp", socket.IPPROTO_TCP),
+                                                   ("alttcp", ALTTCP)))}
+        port += 2
+        what = f"rmem {sizes}" + (f", SO_RCVBUF {rcvbuf}" if rcvbuf else "")
+        check_eq(f"{what}: SO_RCVBUF and both ends' window scale as Linux TCP's "
+                 f"{got['tcp']}", got["alttcp"], got["tcp"])
+    with open(linux, "w") as f:
+        f.write(saved)
+    sysctl("rmem", "4096 131072 6291456")
+    check_errno("rmem rejects min > default", errno.EINVAL, sysctl, "rmem", "8192 4096 6291456")
+    check_errno("rmem rejects a size above 1073725440", errno.EINVAL,
+                sysctl, "rmem", "4096 131072 1073725441")
+    check_errno("rmem rejects 0", errno.EINVAL, sysctl, "rmem", "0 131072 6291456")
+
+
 def main():
     print("TAP version 13")
     test_identity()
@@ -835,6 +893,7 @@ def main():
     test_ip_options(6901)
     test_inq(7001)
     test_min_ttl(7101)
+    test_rmem(7201)
     print(f"1..{count}")
     return 1 if failed else 0
 

@@ -71,7 +71,7 @@ einval="Invalid argument"
 
 tap_begin
 
-expected_names=$(echo "$KNOBS" | awk 'NF { print $1 }'; echo local_port_range)
+expected_names=$(echo "$KNOBS" | awk 'NF { print $1 }'; echo local_port_range; echo rmem)
 check_eq "exactly the documented sysctls exist" \
 	"$(ls "$SYSCTL_DIR" | sort)" "$(echo "$expected_names" | sort)"
 
@@ -103,6 +103,20 @@ check_fails "local_port_range: rejects non-numeric" "$einval" sysctl_set local_p
 check_eq "local_port_range: unchanged after rejected writes" \
 	"$(sysctl_get local_port_range)" "$(printf '5000\t5000')"
 sysctl_set local_port_range 32768 60999
+
+check_eq "rmem: default 4096 131072 6291456" \
+	"$(sysctl_get rmem)" "$(printf '4096\t131072\t6291456')"
+check_cmd "rmem: accepts 1 1 1" sysctl_set rmem 1 1 1
+check_cmd "rmem: accepts 1073725440 for all three" sysctl_set rmem 1073725440 1073725440 1073725440
+check_cmd "rmem: accepts 4096 87380 262144" sysctl_set rmem 4096 87380 262144
+check_fails "rmem: rejects min > default" "$einval" sysctl_set rmem 8192 4096 262144
+check_fails "rmem: rejects default > max" "$einval" sysctl_set rmem 4096 524288 262144
+check_fails "rmem: rejects 0" "$einval" sysctl_set rmem 0 87380 262144
+check_fails "rmem: rejects 1073725441" "$einval" sysctl_set rmem 4096 87380 1073725441
+check_fails "rmem: rejects non-numeric" "$einval" sysctl_set rmem a b c
+check_eq "rmem: unchanged after rejected writes" \
+	"$(sysctl_get rmem)" "$(printf '4096\t87380\t262144')"
+sysctl_set rmem 4096 131072 6291456
 
 # A new namespace starts from the defaults, not from its creator's values,
 # and its values are its own.

@@ -14,7 +14,7 @@ _alttcpctl_params="syn_retries synack_retries fin_timeout tw_timeout max_tw_buck
 	tw_reuse timestamps syncookies max_syn_backlog somaxconn abort_on_overflow
 	orphan_retries max_orphans keepalive_time keepalive_intvl keepalive_probes
 	retries1 retries2 rfc1337 window_scaling sack rto_min_ms rto_max_ms
-	rto_initial_ms local_port_range"
+	rto_initial_ms local_port_range rmem"
 _alttcpctl_counters="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab
 	InSegs OutSegs RetransSegs InErrs OutRsts SyncookiesSent SyncookiesRecv
 	SyncookiesFailed ListenOverflows ListenDrops TW TWReused TWOverflow
@@ -186,9 +186,16 @@ _alttcpctl()
 			_alttcpctl_reply "$(_alttcpctl_param_names "$cmd")"
 		elif [[ -r /proc/sys/net/alttcp/$prev ]]; then
 			# Offer the current value as a starting point.
-			local v
-			v=$(tr -s '\t ' '-' </proc/sys/net/alttcp/"$prev" 2>/dev/null)
-			_alttcpctl_reply "$v"
+			local v IFS=$' \t\n'
+			local -a f
+			read -ra f 2>/dev/null </proc/sys/net/alttcp/"$prev"
+			if ((${#f[@]} == 3)); then
+				# rmem: "MIN DEFAULT MAX" is one argument, so quoted.
+				[[ -z $cur ]] && COMPREPLY=("'${f[0]} ${f[1]} ${f[2]}'")
+			else
+				v="${f[*]}"
+				_alttcpctl_reply "${v// /-}"
+			fi
 		fi
 		;;
 	stats/show)

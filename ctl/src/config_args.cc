@@ -47,6 +47,26 @@ PortRange parse_port_range(const std::string &text)
 	return r;
 }
 
+BufSizes parse_buf_sizes(const std::string &text, const char *param)
+{
+	static const char kBlanks[] = " \t";
+	std::vector<std::string> words;
+	for (auto start = text.find_first_not_of(kBlanks); start != std::string::npos;) {
+		auto end = text.find_first_of(kBlanks, start);
+		words.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+		start = text.find_first_not_of(kBlanks, end);
+	}
+	if (words.size() != 3)
+		throw Error("invalid value \"" + text + "\" for " + param +
+			    " (expected MIN DEFAULT MAX)");
+	const uint64_t max = std::numeric_limits<uint32_t>::max();
+	BufSizes b;
+	b.min = static_cast<uint32_t>(parse_unsigned(words[0], param, max));
+	b.def = static_cast<uint32_t>(parse_unsigned(words[1], param, max));
+	b.max = static_cast<uint32_t>(parse_unsigned(words[2], param, max));
+	return b;
+}
+
 Config parse_set_args(const std::vector<std::string> &args)
 {
 	if (args.empty())
@@ -55,19 +75,24 @@ Config parse_set_args(const std::vector<std::string> &args)
 	for (std::size_t i = 0; i < args.size(); i += 2) {
 		const std::string &name = args[i];
 		bool is_range = name == kPortRangeName;
-		int idx = is_range ? -1 : find_param(name);
-		if (!is_range && idx < 0)
+		bool is_rmem = name == kRmemName;
+		int idx = is_range || is_rmem ? -1 : find_param(name);
+		if (!is_range && !is_rmem && idx < 0)
 			throw Error("unknown parameter \"" + name + "\"");
 		if (i + 1 >= args.size())
 			throw UsageError("missing value for " + name, "config");
 		const std::string &value = args[i + 1];
 		// The request is all or none; a repeated name would make the
 		// user guess which one wins.
-		bool dup = is_range ? c.port_range.has_value() : c.values[idx].has_value();
+		bool dup = is_range ? c.port_range.has_value()
+			 : is_rmem  ? c.rmem.has_value()
+				    : c.values[idx].has_value();
 		if (dup)
 			throw UsageError("parameter " + name + " given more than once", "config");
 		if (is_range)
 			c.port_range = parse_port_range(value);
+		else if (is_rmem)
+			c.rmem = parse_buf_sizes(value, kRmemName);
 		else
 			c.values[idx] = static_cast<uint32_t>(
 				parse_unsigned(value, name, std::numeric_limits<uint32_t>::max()));

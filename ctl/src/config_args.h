@@ -17,6 +17,10 @@ uint64_t parse_unsigned(const std::string &text, const std::string &param, uint6
 // "LOW-HIGH" or "LOW:HIGH", each a u16.
 PortRange parse_port_range(const std::string &text);
 
+// "MIN DEFAULT MAX" in one argument, as the sysctl takes it: exactly three
+// u32s separated by spaces or tabs (leading and trailing ones are allowed).
+BufSizes parse_buf_sizes(const std::string &text, const char *param);
+
 // Only names and syntax are checked here; an empty Config never results.
 Config parse_set_args(const std::vector<std::string> &args);
 

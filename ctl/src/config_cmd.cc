@@ -16,6 +16,8 @@ void write_config(Writer &w, const Config &c)
 			w.field_uint(kParams[i].name, *c.values[i]);
 	if (c.port_range)
 		w.field_uint_list(kPortRangeName, {c.port_range->low, c.port_range->high});
+	if (c.rmem)
+		w.field_uint_list(kRmemName, {c.rmem->min, c.rmem->def, c.rmem->max});
 	w.end_object();
 }
 
@@ -59,6 +61,7 @@ void help(Context &ctx, const Args &)
 	for (const ParamInfo &p : kParams)
 		ctx.out << "  " << p.name << '\n';
 	ctx.out << "  " << kPortRangeName << "    VALUE is LOW-HIGH or LOW:HIGH\n"
+		<< "  " << kRmemName << "                VALUE is \"MIN DEFAULT MAX\", in bytes\n"
 		   "\nVALUE is a decimal number; its allowed range is checked by the kernel.\n";
 }
 

@@ -49,6 +49,14 @@ Bytes encode_config(const Config &c)
 		check(nla_put_u16(msg.get(), ALTTCP_PORT_RANGE_HIGH, c.port_range->high));
 		check(nla_nest_end(msg.get(), pr));
 	}
+	if (c.rmem) {
+		// All three, always: the kernel rejects a partial triple.
+		nlattr *buf = nest_start(msg.get(), ALTTCP_CFG_RMEM);
+		check(nla_put_u32(msg.get(), ALTTCP_BUF_MIN, c.rmem->min));
+		check(nla_put_u32(msg.get(), ALTTCP_BUF_DEFAULT, c.rmem->def));
+		check(nla_put_u32(msg.get(), ALTTCP_BUF_MAX, c.rmem->max));
+		check(nla_nest_end(msg.get(), buf));
+	}
 	check(nla_nest_end(msg.get(), cfg));
 
 	nlmsghdr *hdr = nlmsg_hdr(msg.get());
@@ -88,6 +96,16 @@ Config decode_config(const Bytes &attrs)
 			throw Error("malformed reply from kernel: bad local_port_range");
 		c.port_range = PortRange{nla_get_u16(pr[ALTTCP_PORT_RANGE_LOW]),
 					 nla_get_u16(pr[ALTTCP_PORT_RANGE_HIGH])};
+	}
+	if (nlattr *buf_nest = cfg[ALTTCP_CFG_RMEM]) {
+		nlattr *buf[ALTTCP_BUF_ATTR_MAX + 1];
+		if (nla_parse_nested(buf, ALTTCP_BUF_ATTR_MAX, buf_nest, nullptr) < 0 ||
+		    !require_len(buf[ALTTCP_BUF_MIN], 4, kRmemName) ||
+		    !require_len(buf[ALTTCP_BUF_DEFAULT], 4, kRmemName) ||
+		    !require_len(buf[ALTTCP_BUF_MAX], 4, kRmemName))
+			throw Error("malformed reply from kernel: bad rmem");
+		c.rmem = BufSizes{nla_get_u32(buf[ALTTCP_BUF_MIN]), nla_get_u32(buf[ALTTCP_BUF_DEFAULT]),
+				  nla_get_u32(buf[ALTTCP_BUF_MAX])};
 	}
 	return c;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -26,12 +27,32 @@ inline constexpr ParamInfo kParams[] = {
 };
 inline constexpr std::size_t kNumParams = sizeof(kParams) / sizeof(kParams[0]);
 
-// local_port_range is the one pair, kept out of AT_PARAMS by the kernel too.
+// local_port_range (a pair) and rmem (a triple) are kept out of AT_PARAMS by
+// the kernel too.
 inline constexpr const char *kPortRangeName = "local_port_range";
+inline constexpr const char *kRmemName = "rmem";
 
 // A new ALTTCP_CFG_* in the uapi without a row in AT_PARAMS (or the reverse)
-// must break the build rather than silently vanish from the tool.
-static_assert(kNumParams + 1 == ALTTCP_CFG_MAX,
+// must break the build rather than silently vanish from the tool: each
+// attribute is a row of the table or one of the nests above, exactly once.
+inline constexpr int kNonTableAttrs[] = {ALTTCP_CFG_LOCAL_PORT_RANGE, ALTTCP_CFG_RMEM};
+
+constexpr bool every_cfg_attr_known_once()
+{
+	for (int attr = 1; attr <= ALTTCP_CFG_MAX; attr++) {
+		int seen = 0;
+		for (const ParamInfo &p : kParams)
+			seen += p.attr == attr;
+		for (int a : kNonTableAttrs)
+			seen += a == attr;
+		if (seen != 1)
+			return false;
+	}
+	return true;
+}
+
+static_assert(kNumParams + std::size(kNonTableAttrs) == ALTTCP_CFG_MAX &&
+		      every_cfg_attr_known_once(),
 	      "AT_PARAMS and enum alttcp_cfg_attr disagree");
 
 struct PortRange {
@@ -40,11 +61,24 @@ struct PortRange {
 	bool operator==(const PortRange &o) const { return low == o.low && high == o.high; }
 };
 
+// A buffer's "min default max" in bytes, as Linux's tcp_rmem; whether the
+// three are in order and in bounds is the kernel's to say.
+struct BufSizes {
+	uint32_t min = 0;
+	uint32_t def = 0;
+	uint32_t max = 0;
+	bool operator==(const BufSizes &o) const
+	{
+		return min == o.min && def == o.def && max == o.max;
+	}
+};
+
 // Used both ways: a GET reply fills what the kernel sent, a SET request holds
 // only what the user named.  Index i of values is kParams[i].
 struct Config {
 	std::array<std::optional<uint32_t>, kNumParams> values{};
 	std::optional<PortRange> port_range;
+	std::optional<BufSizes> rmem;
 };
 
 // Index into kParams, or -1.  Exact names only: these are sysctl names and a

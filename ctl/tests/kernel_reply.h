@@ -20,6 +20,7 @@ inline Config sample_config()
 	for (std::size_t i = 0; i < kNumParams; i++)
 		c.values[i] = v[i];
 	c.port_range = PortRange{32768, 60999};
+	c.rmem = BufSizes{4096, 131072, 6291456};
 	return c;
 }
 
@@ -48,7 +49,8 @@ inline const char kSampleText[] =
 	"rto_min_ms 200\n"
 	"rto_max_ms 120000\n"
 	"rto_initial_ms 1000\n"
-	"local_port_range 32768\t60999\n";
+	"local_port_range 32768\t60999\n"
+	"rmem 4096\t131072\t6291456\n";
 
 inline const char kSampleJson[] =
 	"{\"syn_retries\":6,\"synack_retries\":5,\"fin_timeout\":60,\"tw_timeout\":60,"
@@ -57,7 +59,8 @@ inline const char kSampleJson[] =
 	"\"orphan_retries\":0,\"max_orphans\":16384,\"keepalive_time\":7200,"
 	"\"keepalive_intvl\":75,\"keepalive_probes\":9,\"retries1\":3,\"retries2\":15,"
 	"\"rfc1337\":0,\"window_scaling\":1,\"sack\":1,\"rto_min_ms\":200,"
-	"\"rto_max_ms\":120000,\"rto_initial_ms\":1000,\"local_port_range\":[32768,60999]}\n";
+	"\"rto_max_ms\":120000,\"rto_initial_ms\":1000,\"local_port_range\":[32768,60999],"
+	"\"rmem\":[4096,131072,6291456]}\n";
 
 // Attribute stream of a reply carrying every attribute in uapi order (the
 // order the kernel's enum has, not the tool's table order).
@@ -71,6 +74,14 @@ inline Bytes kernel_reply(const Config &c)
 			nla_put_u16(m.get(), ALTTCP_PORT_RANGE_LOW, c.port_range->low);
 			nla_put_u16(m.get(), ALTTCP_PORT_RANGE_HIGH, c.port_range->high);
 			nla_nest_end(m.get(), pr);
+			continue;
+		}
+		if (attr == ALTTCP_CFG_RMEM) {
+			nlattr *buf = nla_nest_start(m.get(), attr | NLA_F_NESTED);
+			nla_put_u32(m.get(), ALTTCP_BUF_MIN, c.rmem->min);
+			nla_put_u32(m.get(), ALTTCP_BUF_DEFAULT, c.rmem->def);
+			nla_put_u32(m.get(), ALTTCP_BUF_MAX, c.rmem->max);
+			nla_nest_end(m.get(), buf);
 			continue;
 		}
 		for (std::size_t i = 0; i < kNumParams; i++)

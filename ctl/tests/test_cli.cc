@@ -62,6 +62,52 @@ TEST(Cli, ConfigShowJsonAndPretty)
 	Json j = JsonParser::parse(r.out);
 	EXPECT_EQ(j.at("rto_max_ms").num, 120000);
 	EXPECT_NE(r.out.find("\n    \"syn_retries\": 6,\n"), std::string::npos);
+	EXPECT_NE(r.out.find("\n    \"rmem\": [4096, 131072, 6291456]\n}\n"), std::string::npos);
+}
+
+TEST(Cli, ConfigShowRmemAsTheSysctlDoes)
+{
+	Config c = sample_config();
+	c.rmem = BufSizes{8192, 262144, 16777216};
+	FakeKernel k;
+	k.replies = {kernel_reply(c)};
+	Result r = run_with(k, {"config"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.err, "");
+	// The last line, tab-separated as /proc/sys/net/alttcp/rmem prints it.
+	const std::string last = "\nrmem 8192\t262144\t16777216\n";
+	ASSERT_GE(r.out.size(), last.size());
+	EXPECT_EQ(r.out.substr(r.out.size() - last.size()), last);
+
+	k.replies = {kernel_reply(c)};
+	r = run_with(k, {"-j", "config", "show"});
+	EXPECT_EQ(r.rc, 0);
+	const std::string tail = ",\"local_port_range\":[32768,60999],\"rmem\":[8192,262144,16777216]}\n";
+	ASSERT_GE(r.out.size(), tail.size());
+	EXPECT_EQ(r.out.substr(r.out.size() - tail.size()), tail);
+	EXPECT_EQ(JsonParser::parse(r.out).at("rmem").items.size(), 3u);
+}
+
+TEST(Cli, ConfigShowMalformedRmem)
+{
+	// A reply whose rmem nest lacks ALTTCP_BUF_MAX, as no module sends.
+	NlMsgPtr m(nlmsg_alloc());
+	nlattr *cfg = nla_nest_start(m.get(), ALTTCP_A_CONFIG | NLA_F_NESTED);
+	nla_put_u32(m.get(), ALTTCP_CFG_SYN_RETRIES, 6);
+	nlattr *buf = nla_nest_start(m.get(), ALTTCP_CFG_RMEM | NLA_F_NESTED);
+	nla_put_u32(m.get(), ALTTCP_BUF_MIN, 4096);
+	nla_put_u32(m.get(), ALTTCP_BUF_DEFAULT, 131072);
+	nla_nest_end(m.get(), buf);
+	nla_nest_end(m.get(), cfg);
+	nlmsghdr *h = nlmsg_hdr(m.get());
+	auto *d = static_cast<uint8_t *>(nlmsg_data(h));
+
+	FakeKernel k;
+	k.replies = {Bytes(d, d + nlmsg_datalen(h))};
+	Result r = run_with(k, {"config"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "Error: malformed reply from kernel: bad rmem\n");
 }
 
 TEST(Cli, ModuleNotLoaded)
@@ -97,6 +143,51 @@ TEST(Cli, SetSendsOneRequestWithEveryPair)
 	for (const auto &v : sent.values)
 		present += v.has_value();
 	EXPECT_EQ(present, 2);
+}
+
+TEST(Cli, SetRmemSendsTheTripleInOneNest)
+{
+	FakeKernel k;
+	Result r = run_with(k, {"config", "set", "rmem", "4096 131072 6291456", "sack", "1"});
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "");
+	ASSERT_EQ(k.requests.size(), 1u);
+	EXPECT_EQ(k.requests[0].cmd, ALTTCP_CMD_SET_CONFIG);
+	Config sent = decode_config(k.requests[0].attrs);
+	EXPECT_EQ(sent.rmem, (BufSizes{4096, 131072, 6291456}));
+	EXPECT_EQ(sent.values[find_param("sack")], 1u);
+	EXPECT_FALSE(sent.port_range.has_value());
+	int present = 0;
+	for (const auto &v : sent.values)
+		present += v.has_value();
+	EXPECT_EQ(present, 1);
+}
+
+TEST(Cli, SetRmemErrors)
+{
+	FakeKernel k;
+	Result r = run_with(k, {"config", "set", "rmem", "4096 131072"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: invalid value \"4096 131072\" for rmem (expected MIN DEFAULT MAX)\n");
+	r = run_with(k, {"config", "set", "rmem", "4096", "131072", "6291456"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: invalid value \"4096\" for rmem (expected MIN DEFAULT MAX)\n");
+	r = run_with(k, {"config", "set", "rmem", "1 2 3", "rmem", "1 2 3"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: parameter rmem given more than once\nTry \"alttcpctl config help\".\n");
+	EXPECT_EQ(k.connects, 0);
+
+	// Order and bounds are the kernel's: its extack is shown as is.
+	k.fail = [] {
+		NetlinkError e{EINVAL, "rmem: must be 1 <= min <= default <= max <= 1073725440"};
+		throw KernelError(e.error, describe(e));
+	};
+	r = run_with(k, {"config", "set", "rmem", "6291456 131072 4096"});
+	EXPECT_EQ(r.rc, 1);
+	EXPECT_EQ(r.err, "Error: rmem: must be 1 <= min <= default <= max <= 1073725440\n");
+	ASSERT_EQ(k.requests.size(), 1u);
+	EXPECT_EQ(decode_config(k.requests[0].attrs).rmem, (BufSizes{6291456, 131072, 4096}));
 }
 
 TEST(Cli, SetShowsTheKernelsExtack)
@@ -191,6 +282,8 @@ TEST(Cli, Help)
 	EXPECT_NE(r.out.find("  syn_retries\n"), std::string::npos);
 	EXPECT_NE(r.out.find("  rto_initial_ms\n"), std::string::npos);
 	EXPECT_NE(r.out.find("local_port_range"), std::string::npos);
+	EXPECT_NE(r.out.find("\n  rmem                VALUE is \"MIN DEFAULT MAX\", in bytes\n"),
+		  std::string::npos);
 	EXPECT_EQ(k.connects, 0);  // help needs no module; -V asks it (test_version.cc)
 }
 

@@ -45,6 +45,7 @@ TEST(ConfigArgs, OnePair)
 		}
 	}
 	EXPECT_FALSE(c.port_range.has_value());
+	EXPECT_FALSE(c.rmem.has_value());
 }
 
 TEST(ConfigArgs, SeveralPairsIncludingThePortRange)
@@ -55,6 +56,22 @@ TEST(ConfigArgs, SeveralPairsIncludingThePortRange)
 	ASSERT_TRUE(c.port_range.has_value());
 	EXPECT_EQ(c.port_range->low, 1024);
 	EXPECT_EQ(c.port_range->high, 2048);
+	EXPECT_FALSE(c.rmem.has_value());
+}
+
+TEST(ConfigArgs, SeveralPairsIncludingRmem)
+{
+	Config c = parse_set_args({"sack", "0", "rmem", "4096 131072 6291456", "local_port_range", "1-2"});
+	EXPECT_EQ(c.values[idx("sack")], 0u);
+	EXPECT_EQ(c.port_range, (PortRange{1, 2}));
+	ASSERT_TRUE(c.rmem.has_value());
+	EXPECT_EQ(c.rmem->min, 4096u);
+	EXPECT_EQ(c.rmem->def, 131072u);
+	EXPECT_EQ(c.rmem->max, 6291456u);
+	int present = 0;
+	for (const auto &v : c.values)
+		present += v.has_value();
+	EXPECT_EQ(present, 1);
 }
 
 TEST(ConfigArgs, EveryTableNameIsAccepted)
@@ -129,9 +146,51 @@ TEST(ConfigArgs, BadPortRanges)
 	EXPECT_EQ(error_of({"local_port_range", "1024", "2048"}), want);
 }
 
+TEST(ConfigArgs, RmemForms)
+{
+	auto rmem = [](const std::string &v) { return *parse_set_args({"rmem", v}).rmem; };
+	EXPECT_EQ(rmem("4096 131072 6291456"), (BufSizes{4096, 131072, 6291456}));
+	// As /proc/sys/net/alttcp/rmem prints it, and with runs of blanks.
+	EXPECT_EQ(rmem("4096\t131072\t6291456"), (BufSizes{4096, 131072, 6291456}));
+	EXPECT_EQ(rmem("1  \t 2\t\t3"), (BufSizes{1, 2, 3}));
+	EXPECT_EQ(rmem("  10 20 30\t "), (BufSizes{10, 20, 30}));
+	EXPECT_EQ(rmem("0 0 4294967295"), (BufSizes{0, 0, 4294967295u}));
+	// Order and bounds are the kernel's call.
+	EXPECT_EQ(rmem("6291456 131072 4096"), (BufSizes{6291456, 131072, 4096}));
+}
+
+TEST(ConfigArgs, BadRmem)
+{
+	auto want = [](const std::string &v) {
+		return "invalid value \"" + v + "\" for rmem (expected MIN DEFAULT MAX)";
+	};
+	for (const char *v : {"4096", "4096 131072", "4096 131072 6291456 1", "", " \t ",
+			      "4096,131072,6291456", "4096:131072:6291456", "4096-131072-6291456"})
+		EXPECT_EQ(error_of({"rmem", v}), want(v)) << '"' << v << '"';
+	EXPECT_EQ(error_of({"rmem", "4096 abc 6291456"}), "invalid value \"abc\" for rmem");
+	EXPECT_EQ(error_of({"rmem", "4096 -1 6291456"}), "invalid value \"-1\" for rmem");
+	EXPECT_EQ(error_of({"rmem", "4096 131072 0x10"}), "invalid value \"0x10\" for rmem");
+	EXPECT_EQ(error_of({"rmem", "4096 131072 6291456\n"}), "invalid value \"6291456\n\" for rmem");
+	EXPECT_EQ(error_of({"rmem", "1 2 4294967296"}),
+		  "value \"4294967296\" for rmem is too large (at most 4294967295)");
+	// Three separate numbers are not a NAME VALUE pair: one argument it is.
+	EXPECT_EQ(error_of({"rmem", "4096", "131072", "6291456"}), want("4096"));
+	EXPECT_EQ(error_of({"rmem"}), "missing value for rmem");
+	EXPECT_TRUE(is_usage_error({"rmem"}));
+	EXPECT_FALSE(is_usage_error({"rmem", "1 2"}));
+	// Exact names, as for the table.
+	EXPECT_EQ(error_of({"rme", "1 2 3"}), "unknown parameter \"rme\"");
+	EXPECT_EQ(error_of({"rmem_max", "1"}), "unknown parameter \"rmem_max\"");
+}
+
 TEST(ConfigArgs, RepeatedNameIsRejected)
 {
 	EXPECT_EQ(error_of({"sack", "1", "sack", "0"}), "parameter sack given more than once");
 	EXPECT_EQ(error_of({"local_port_range", "1-2", "local_port_range", "3-4"}),
 		  "parameter local_port_range given more than once");
+	EXPECT_EQ(error_of({"rmem", "1 2 3", "sack", "1", "rmem", "1 2 3"}),
+		  "parameter rmem given more than once");
+	EXPECT_TRUE(is_usage_error({"rmem", "1 2 3", "rmem", "4 5 6"}));
+	// Each nest is counted on its own.
+	EXPECT_EQ(error_of({"rmem", "1 2 3", "local_port_range", "1-2"}), "(no error)");
 }

@@ -73,6 +73,15 @@ TEST(Extack, UncappedMessageSkipsTheEchoedRequest)
 	ASSERT_TRUE(e.has_value());
 	EXPECT_EQ(e->error, ERANGE);
 	EXPECT_EQ(e->msg, "local_port_range: low above high");
+
+	// rmem's, as kmod/netlink.c words it.
+	const char *rmem_msg = "rmem: must be 1 <= min <= default <= max <= 1073725440";
+	m = error_message(EINVAL, rmem_msg, false, 44);
+	e = parse_netlink_error(m.data(), m.size());
+	ASSERT_TRUE(e.has_value());
+	EXPECT_EQ(e->error, EINVAL);
+	EXPECT_EQ(e->msg, rmem_msg);
+	EXPECT_EQ("Error: " + describe(*e), std::string("Error: ") + rmem_msg);
 }
 
 TEST(Extack, NoTextFallsBackToStrerror)

@@ -32,28 +32,37 @@ Config small_config()
 	c.values[find_param("syn_retries")] = 6;
 	c.values[find_param("sack")] = 1;
 	c.port_range = PortRange{32768, 60999};
+	c.rmem = BufSizes{4096, 131072, 6291456};
 	return c;
 }
 
 }  // namespace
 
-TEST(ConfigText, EveryParameterInTableOrderThenThePortRange)
+TEST(ConfigText, EveryParameterInTableOrderThenThePortRangeThenRmem)
 {
 	EXPECT_EQ(text_of(sample_config()), kSampleText);
 }
 
 TEST(ConfigText, FieldsTheKernelDidNotSendAreLeftOut)
 {
-	EXPECT_EQ(text_of(small_config()), "syn_retries 6\nsack 1\nlocal_port_range 32768\t60999\n");
+	EXPECT_EQ(text_of(small_config()),
+		  "syn_retries 6\nsack 1\nlocal_port_range 32768\t60999\nrmem 4096\t131072\t6291456\n");
 	EXPECT_EQ(text_of(Config{}), "");
+	Config only_rmem;
+	only_rmem.rmem = BufSizes{1, 2, 4294967295u};
+	EXPECT_EQ(text_of(only_rmem), "rmem 1\t2\t4294967295\n");
 }
 
 TEST(ConfigJson, CompactExact)
 {
 	EXPECT_EQ(json_of(sample_config(), false), kSampleJson);
 	EXPECT_EQ(json_of(small_config(), false),
-		  "{\"syn_retries\":6,\"sack\":1,\"local_port_range\":[32768,60999]}\n");
+		  "{\"syn_retries\":6,\"sack\":1,\"local_port_range\":[32768,60999],"
+		  "\"rmem\":[4096,131072,6291456]}\n");
 	EXPECT_EQ(json_of(Config{}, false), "{}\n");
+	Config only_rmem;
+	only_rmem.rmem = BufSizes{1, 2, 4294967295u};
+	EXPECT_EQ(json_of(only_rmem, false), "{\"rmem\":[1,2,4294967295]}\n");
 }
 
 TEST(ConfigJson, PrettyExact)
@@ -62,7 +71,8 @@ TEST(ConfigJson, PrettyExact)
 		  "{\n"
 		  "    \"syn_retries\": 6,\n"
 		  "    \"sack\": 1,\n"
-		  "    \"local_port_range\": [32768, 60999]\n"
+		  "    \"local_port_range\": [32768, 60999],\n"
+		  "    \"rmem\": [4096, 131072, 6291456]\n"
 		  "}\n");
 }
 
@@ -72,7 +82,7 @@ TEST(ConfigJson, ParsesBackWithEveryValue)
 		Config c = sample_config();
 		Json j = JsonParser::parse(json_of(c, pretty));
 		ASSERT_EQ(j.kind, Json::Object);
-		ASSERT_EQ(j.members.size(), kNumParams + 1);
+		ASSERT_EQ(j.members.size(), kNumParams + 2);
 		for (std::size_t i = 0; i < kNumParams; i++) {
 			EXPECT_EQ(j.members[i].first, kParams[i].name);
 			EXPECT_EQ(j.members[i].second.kind, Json::Number);
@@ -83,6 +93,14 @@ TEST(ConfigJson, ParsesBackWithEveryValue)
 		ASSERT_EQ(pr.items.size(), 2u);
 		EXPECT_EQ(pr.items[0].num, 32768);
 		EXPECT_EQ(pr.items[1].num, 60999);
+		EXPECT_EQ(j.members[kNumParams].first, "local_port_range");
+		EXPECT_EQ(j.members[kNumParams + 1].first, "rmem");
+		const Json &rmem = j.at("rmem");
+		ASSERT_EQ(rmem.kind, Json::Array);
+		ASSERT_EQ(rmem.items.size(), 3u);
+		EXPECT_EQ(rmem.items[0].num, 4096);
+		EXPECT_EQ(rmem.items[1].num, 131072);
+		EXPECT_EQ(rmem.items[2].num, 6291456);
 	}
 }
 

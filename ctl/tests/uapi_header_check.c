@@ -4,5 +4,6 @@
 int uapi_header_check_c(void);
 int uapi_header_check_c(void)
 {
-	return IPPROTO_ALTTCP + ALTTCP_CMD_MAX + ALTTCP_CFG_MAX + __ALTTCP_MIB_MAX;
+	return IPPROTO_ALTTCP + ALTTCP_CMD_MAX + ALTTCP_CFG_MAX + __ALTTCP_MIB_MAX +
+	       ALTTCP_BUF_ATTR_MAX;
 }

@@ -281,7 +281,9 @@ struct at_ctx {
 /* Per-connection settings fixed at creation. */
 struct at_conn_cfg {
 	at_u32 sndbuf;		/* bytes of send ring */
-	at_u32 rcvbuf;		/* bytes of receive ring */
+	at_u32 rcvbuf;		/* bytes of receive ring: SO_RCVBUF */
+	at_bool rcvbuf_locked;	/* set by the application: caps the scale */
+	at_u32 rmem_max;	/* net.core.rmem_max: sizes the scale */
 	at_u16 mtu;		/* route MTU: clamps our MSS */
 	at_bool loopback;	/* for tw_reuse = 2 */
 	/*

@@ -38,6 +38,7 @@ extern "C" {
 #define AT_SACK_OPT_BASE	4	/* NOP, NOP, kind, length */
 #define AT_SACK_BLOCK_LEN	8
 #define AT_MAX_WSCALE		14
+#define AT_MAX_SCALED_WINDOW	(65535U << AT_MAX_WSCALE)
 #define AT_DELACK_US		(40 * AT_USEC_PER_MSEC)
 #define AT_INIT_CWND_SEGS	10	/* RFC 6928 */
 #define AT_DUPTHRESH		3
@@ -246,6 +247,15 @@ void at_send_challenge_ack(struct at_conn *c, at_u64 now);
 void at_send_dupack(struct at_conn *c, const struct at_seg *seg, at_u64 now);
 at_bool at_challenge_allowed(struct at_ctx *ctx, at_u64 now);
 at_u16 at_rcv_window(struct at_conn *c, at_bool syn);
+at_u16 at_syn_window(const struct at_conn_cfg *cfg, at_u32 mss);
+at_u8 at_pick_wscale(const struct at_params *p, const struct at_conn_cfg *cfg);
+
+/* The segment a SYN-ACK's window is counted in: Linux leaves room for TSopt. */
+static inline at_u32 at_synack_mss(at_u32 adv_mss, at_bool ts_ok)
+{
+	return ts_ok && adv_mss > AT_TS_OPT_LEN ? adv_mss - AT_TS_OPT_LEN :
+						 adv_mss;
+}
 at_u32 at_ts_now(at_u64 now, at_u32 off);
 void at_schedule_ack(struct at_conn *c, at_u64 now);
 at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
@@ -286,7 +296,7 @@ void at_arm_keepalive(struct at_conn *c, at_u64 now);
 at_u64 at_backoff(const struct at_conn *c, at_u32 base_us, at_u32 n);
 
 /* listen.c */
-at_u16 at_listener_window(const struct at_conn *l);
+at_u16 at_req_window(const struct at_req *r);
 at_bool at_overflow_on_ack(struct at_conn *l, const struct at_seg *seg);
 void at_child_start(struct at_conn *l, struct at_req *r, struct at_conn *c,
 		    struct at_seg *seg, at_u64 now);

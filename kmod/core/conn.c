@@ -130,15 +130,6 @@ void at_conn_init_mss(struct at_conn *c)
 	c->snd_mss = AT_MAX(mss, 64U);
 }
 
-static at_u8 pick_wscale(at_u32 rcvbuf)
-{
-	at_u8 ws = 0;
-
-	while (ws < AT_MAX_WSCALE && (rcvbuf >> ws) > 65535)
-		ws++;
-	return ws;
-}
-
 static void conn_defaults(struct at_conn *c, struct at_ctx *ctx,
 			  const struct at_tuple *t)
 {
@@ -154,7 +145,7 @@ static void conn_defaults(struct at_conn *c, struct at_ctx *ctx,
 	c->ts_want = p->timestamps != 0;
 	c->sack_want = p->sack != 0;
 	c->ws_want = p->window_scaling != 0;
-	c->rcv_wscale = c->ws_want ? pick_wscale(c->cfg.rcvbuf) : 0;
+	c->rcv_wscale = c->ws_want ? at_pick_wscale(p, &c->cfg) : 0;
 	c->ts_off = at_ts_offset(ctx, t);
 	c->ssthresh = 0x7fffffff;
 	at_rto_init(c);

@@ -59,9 +59,12 @@ struct at_conn *at_accept(struct at_conn *l)
 	return c;
 }
 
-at_u16 at_listener_window(const struct at_conn *l)
+/* What the listener's SYN-ACK to @r offers, and the child starts from. */
+at_u16 at_req_window(const struct at_req *r)
 {
-	return (at_u16)AT_MIN(l->cfg.rcvbuf, 65535U);
+	const struct at_conn *l = r->listener;
+
+	return at_syn_window(&l->cfg, at_synack_mss(l->adv_mss, r->ts_ok));
 }
 
 static AT_NOINLINE void send_cookie(struct at_conn *l,
@@ -131,7 +134,7 @@ struct at_conn *at_child_create(struct at_conn *l, const struct at_seg *seg,
 	c->irs = r->irs;
 	c->rcv_nxt = r->irs + 1;
 	c->last_ack_sent = c->rcv_nxt;
-	c->rcv_adv = c->rcv_nxt + at_listener_window(l);
+	c->rcv_adv = c->rcv_nxt + at_req_window(r);
 	c->peer_mss = r->peer_mss;
 	c->ts_ok = r->ts_ok;
 	c->ts_recent = r->ts_recent;

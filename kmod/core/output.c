@@ -19,7 +19,8 @@ at_u16 at_rcv_window(struct at_conn *c, at_bool syn)
 	at_u32 w;
 
 	if (syn)
-		return (at_u16)AT_MIN(free, 65535U);
+		return at_syn_window(&c->cfg, c->state == AT_SYN_SENT ?
+				     c->adv_mss : at_synack_mss(c->adv_mss, c->ts_ok));
 	/*
 	 * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): while less than
 	 * min(buffer/2, MSS) is free, keep the right edge where it was, so
@@ -30,6 +31,51 @@ at_u16 at_rcv_window(struct at_conn *c, at_bool syn)
 		       AT_MIN(c->rcv_adv - c->rcv_nxt, free) : 0;
 	w = AT_MIN(free >> c->rcv_wscale, 65535U);
 	return (at_u16)w;
+}
+
+/*
+ * Linux's tcp_win_from_space() with tcp_adv_win_scale 1: half of a buffer
+ * is window, the rest pays for packet overhead.  alttcp's ring holds bare
+ * payload, so later windows use all of it, but the SYN offers what
+ * Linux's would.
+ */
+static at_u32 syn_space(const struct at_conn_cfg *cfg)
+{
+	return cfg->rcvbuf - cfg->rcvbuf / 2;
+}
+
+/*
+ * The window of a SYN or SYN-ACK, as Linux's tcp_select_initial_window():
+ * that space in whole segments of @mss (the MSS less the timestamp option
+ * when it is on), at most 65535.
+ */
+at_u16 at_syn_window(const struct at_conn_cfg *cfg, at_u32 mss)
+{
+	at_u32 space = syn_space(cfg);
+
+	if (mss && space > mss)
+		space -= space % mss;
+	return (at_u16)AT_MIN(space, 65535U);
+}
+
+/*
+ * Our window scale, as Linux's: one that can offer the most the buffer may
+ * grow to, rmem's max or net.core.rmem_max, unless the application fixed
+ * SO_RCVBUF, which caps the window at that buffer's space.
+ */
+at_u8 at_pick_wscale(const struct at_params *p, const struct at_conn_cfg *cfg)
+{
+	at_u32 space = syn_space(cfg);
+	at_u32 clamp = cfg->rcvbuf_locked ? space : AT_MAX_SCALED_WINDOW;
+	at_u8 ws = 0;
+
+	space = AT_MAX(space, (at_u32)p->rmem[2]);
+	space = AT_MAX(space, cfg->rmem_max);
+	space = AT_MIN(space, clamp);
+	/* ilog2(space) - 15, within [0, 14] */
+	while (ws < AT_MAX_WSCALE && (space >> (ws + 16)))
+		ws++;
+	return ws;
 }
 
 /* Wire segments an output stands for: a GSO super-segment is several. */

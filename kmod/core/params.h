@@ -15,8 +15,8 @@
  *            the knob); AT_DEFAULT_MEMORY marks memory-derived defaults
  *   min, max inclusive bounds; writes outside them fail with EINVAL
  *
- * local_port_range is a pair and is kept out of the list; see
- * AT_PORT_RANGE_* below.
+ * local_port_range is a pair and rmem a triple; they are kept out of the
+ * list, see AT_PORT_RANGE_* and AT_RMEM_* below.
  *
  * Bounds are written as plain literals on purpose: the glue stringifies
  * them into static extack messages ("syn_retries: out of range [1, 127]").
@@ -70,6 +70,26 @@ extern "C" {
 #define AT_PORT_RANGE_MIN		1
 #define AT_PORT_RANGE_MAX		65535
 
+/*
+ * rmem: "min default max" bytes of receive buffer, as Linux's tcp_rmem and
+ * with its defaults.  default is a new socket's SO_RCVBUF (sk_rcvbuf);
+ * max is the most it may grow to, which sizes the window scale (see
+ * at_initial_window()); min is what memory pressure leaves a socket.
+ * Each is within [AT_BUF_BOUND_MIN, AT_BUF_BOUND_MAX], and min <= default
+ * <= max.  The bound is the largest window a scale of 14 can offer.
+ */
+#define AT_RMEM_DEFAULT_MIN		4096
+#define AT_RMEM_DEFAULT_DEFAULT		131072
+#define AT_RMEM_DEFAULT_MAX		6291456
+#define AT_BUF_BOUND_MIN		1
+#define AT_BUF_BOUND_MAX		1073725440
+
+static inline int at_buf_triple_valid(const int v[3])
+{
+	return v[0] >= AT_BUF_BOUND_MIN && v[2] <= AT_BUF_BOUND_MAX &&
+	       v[0] <= v[1] && v[1] <= v[2];
+}
+
 /* orphan_retries 0 means 8 for a connection that is still alive, as Linux. */
 #define AT_ORPHAN_RETRIES_WHEN_ZERO	8
 
@@ -78,6 +98,7 @@ struct at_params {
 	AT_PARAMS(AT_PARAM_FIELD)
 #undef AT_PARAM_FIELD
 	int local_port_range[2];
+	int rmem[3];
 };
 
 /*
@@ -111,6 +132,9 @@ static inline void at_params_init(struct at_params *p,
 	p->max_syn_backlog = by_memory_syn;
 	p->local_port_range[0] = AT_PORT_RANGE_DEFAULT_LOW;
 	p->local_port_range[1] = AT_PORT_RANGE_DEFAULT_HIGH;
+	p->rmem[0] = AT_RMEM_DEFAULT_MIN;
+	p->rmem[1] = AT_RMEM_DEFAULT_DEFAULT;
+	p->rmem[2] = AT_RMEM_DEFAULT_MAX;
 }
 
 #ifdef __cplusplus

@@ -54,7 +54,7 @@ void at_synack_build(const struct at_req *r, struct at_out *out, at_u64 now)
 	out->seq = r->iss;
 	out->ack = r->irs + 1;
 	out->flags = AT_SYN | AT_ACK;
-	out->window = at_listener_window(l);
+	out->window = at_req_window(r);
 	out->opt.present = AT_OPT_MSS;
 	out->opt.mss = (at_u16)AT_MIN((at_u32)l->adv_mss, 65535U);
 	if (r->ws_ok) {
@@ -142,7 +142,7 @@ void at_req_queue(struct at_conn *l, const struct at_seg *seg, at_u64 now)
  */
 static at_bool req_acceptable(const struct at_req *r, const struct at_seg *seg)
 {
-	at_u32 wnd = at_listener_window(r->listener);
+	at_u32 wnd = at_req_window(r);
 	at_u32 start = r->irs + 1;
 	at_u32 len = seg->len + !!(seg->flags & AT_FIN);
 
@@ -165,6 +165,8 @@ static void req_send_ack(struct at_req *r, at_u64 now)
 	out.seq = r->iss + 1;
 	out.flags = AT_ACK;
 	out.opt.present &= AT_OPT_TS;
+	/* Past the SYN-ACK a window is scaled (Linux: tcp_v4_reqsk_send_ack). */
+	out.window >>= r->rcv_wscale;
 	at_emit(r->listener->ctx, &out);
 }
 
@@ -176,7 +178,7 @@ void at_req_input(struct at_req *r, struct at_seg *seg, at_u64 now)
 	AT_INC(l->ctx, IN_SEGS);
 	if (seg->flags & AT_RST) {
 		if (at_seq_ge(seg->seq, r->irs + 1) &&
-		    at_seq_lt(seg->seq, r->irs + 1 + at_listener_window(l)))
+		    at_seq_lt(seg->seq, r->irs + 1 + at_req_window(r)))
 			at_req_free(r, AT_R_RST_RECEIVED);
 		return;
 	}

@@ -22,6 +22,10 @@
  *         ALTTCP_CFG_LOCAL_PORT_RANGE: NLA_NESTED
  *             ALTTCP_PORT_RANGE_LOW: NLA_U16
  *             ALTTCP_PORT_RANGE_HIGH: NLA_U16
+ *         ALTTCP_CFG_RMEM: NLA_NESTED, bytes, as Linux's tcp_rmem
+ *             ALTTCP_BUF_MIN: NLA_U32
+ *             ALTTCP_BUF_DEFAULT: NLA_U32
+ *             ALTTCP_BUF_MAX: NLA_U32
  *
  *     Each ALTTCP_CFG_* value is the one shown by the sysctl of the same
  *     name under /proc/sys/net/alttcp/ (ALTTCP_CFG_SYN_RETRIES is
@@ -161,6 +165,7 @@ enum alttcp_cfg_attr {
 	ALTTCP_CFG_RTO_MIN_MS,		/* u32, milliseconds */
 	ALTTCP_CFG_RTO_MAX_MS,		/* u32, milliseconds */
 	ALTTCP_CFG_RTO_INITIAL_MS,	/* u32, milliseconds */
+	ALTTCP_CFG_RMEM,		/* nest of ALTTCP_BUF_*, bytes */
 	__ALTTCP_CFG_MAX
 };
 #define ALTTCP_CFG_MAX (__ALTTCP_CFG_MAX - 1)
@@ -172,6 +177,16 @@ enum alttcp_port_range_attr {
 	__ALTTCP_PORT_RANGE_MAX
 };
 #define ALTTCP_PORT_RANGE_MAX (__ALTTCP_PORT_RANGE_MAX - 1)
+
+/* A buffer's sizes, "min default max" in its sysctl; all three together. */
+enum alttcp_buf_attr {
+	ALTTCP_BUF_UNSPEC,
+	ALTTCP_BUF_MIN,			/* u32 */
+	ALTTCP_BUF_DEFAULT,		/* u32 */
+	ALTTCP_BUF_MAX,			/* u32 */
+	__ALTTCP_BUF_ATTR_MAX
+};
+#define ALTTCP_BUF_ATTR_MAX (__ALTTCP_BUF_ATTR_MAX - 1)
 
 /* Connection states, numbered as Linux's TCP_* states. */
 enum alttcp_state {

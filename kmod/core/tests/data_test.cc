@@ -312,10 +312,95 @@ TEST(Data, PropertyEveryTransferCompletesByteExact)
 	RunPropertySeeds(1000, 1000, false);
 }
 
+// As Linux's tcp_select_initial_window(): a SYN offers half the buffer in
+// whole segments (64240 = 44 * 1460 of 65536; the SYN-ACK counts in
+// segments less TSopt, 65160 = 45 * 1448), and the scale fits rmem's max
+// (6 MiB: 7), or net.core.rmem_max when that is larger.
+TEST(Window, SynOffersLinuxsInitialWindowAndScale)
+{
+	Net n;
+	n.a.cfg.rcvbuf = n.b.cfg.rcvbuf = 131072;
+	ASSERT_TRUE(n.Open());
+	Cap syn = n.From(A, [](const Cap &c) { return c.SynOnly(); }).at(0);
+	Cap synack = n.From(B, [](const Cap &c) { return c.SynAck(); }).at(0);
+	EXPECT_EQ(syn.window, 64240u);
+	EXPECT_EQ(synack.window, 65160u);
+	ASSERT_TRUE(syn.opt.present & AT_OPT_WSCALE);
+	EXPECT_EQ(syn.opt.wscale, 7);
+	EXPECT_EQ(synack.opt.wscale, 7);
+	EXPECT_EQ(n.cli->Info().rcv_wscale, 7);
+	EXPECT_EQ(n.Server()->Info().rcv_wscale, 7);
+
+	// packetdrill's defaults.sh: tcp_rmem max 15 MiB offers wscale 8.
+	Net m(Params([](at_params &p) { p.rmem[2] = 15 * 1024 * 1024; }),
+	      Params([](at_params &p) { p.rmem[2] = 15 * 1024 * 1024; }));
+	m.b.cfg.rmem_max = 32 * 1024 * 1024;	/* net.core.rmem_max: 10 */
+	ASSERT_TRUE(m.Open());
+	EXPECT_EQ(m.From(A, [](const Cap &c) { return c.SynOnly(); }).at(0).opt.wscale, 8);
+	EXPECT_EQ(m.From(B, [](const Cap &c) { return c.SynAck(); }).at(0).opt.wscale, 10);
+}
+
+// SO_RCVBUF fixes the buffer, and with it the window the scale must reach.
+TEST(Window, FixedReceiveBufferCapsTheScale)
+{
+	Net n;
+	n.a.cfg.rcvbuf = 8192;		/* SO_RCVBUF 4096, doubled */
+	n.a.cfg.rcvbuf_locked = true;
+	n.b.cfg.rcvbuf = 1 << 20;
+	n.b.cfg.rcvbuf_locked = true;
+	ASSERT_TRUE(n.Open());
+	Cap syn = n.From(A, [](const Cap &c) { return c.SynOnly(); }).at(0);
+	Cap synack = n.From(B, [](const Cap &c) { return c.SynAck(); }).at(0);
+	EXPECT_EQ(syn.window, 2920u);		/* 4096 in whole 1460s */
+	EXPECT_EQ(syn.opt.wscale, 0);
+	EXPECT_EQ(synack.window, 65535u);
+	EXPECT_EQ(synack.opt.wscale, 4);	/* ilog2(512 KiB) - 15 */
+	// Later windows offer the whole ring, scaled.
+	n.cli->Send("abc");
+	n.s.RunFor(kSec);
+	Cap ack = n.From(B).back();
+	ASSERT_FALSE(ack.Syn());
+	EXPECT_GT((uint32_t)ack.window << 4, 1u << 19);
+}
+
+// As Linux's tcp_cleanup_rbuf(): a read sends a window update only once the
+// window left to the peer has fallen to half the ring, and the read at
+// least doubles it (packetdrill's inq scripts see no ACK after a read of
+// 10 KB from an open window).
+TEST(Window, ReadSendsAnUpdateOnlyWhenTheWindowWasHalfClosed)
+{
+	Net n;
+	n.b.cfg.rcvbuf = 131072;
+	ASSERT_TRUE(n.Open());
+	sim::App *s = n.Server();
+	s->auto_read = false;
+	auto data = Pattern(100000);
+	n.cli->Send(data.data(), 10000);
+	n.s.RunFor(kSec);
+	ASSERT_EQ(s->Info().rx_queue, 10000u);
+	size_t acks = n.From(B).size();
+	std::vector<uint8_t> got(100000);
+	ASSERT_EQ(at_recv(s->c, got.data(), 10000, 0, n.s.now), 10000);
+	n.s.RunFor(kMs);
+	EXPECT_EQ(n.From(B).size(), acks) << "an update for a window 92 % open";
+
+	n.cli->Send(data.data() + 10000, 90000);
+	n.s.RunFor(kSec);
+	ASSERT_EQ(s->Info().rx_queue, 90000u);
+	acks = n.From(B).size();
+	ASSERT_EQ(at_recv(s->c, got.data(), 90000, 0, n.s.now), 90000);
+	n.s.RunFor(kMs);
+	auto out = n.From(B);
+	ASSERT_EQ(out.size(), acks + 1) << "no update for a window 31 % open";
+	EXPECT_TRUE(out.back().PureAck());
+	EXPECT_EQ((uint32_t)out.back().window << 7, 131072u);
+}
+
 TEST(Data, ZeroWindowPersistProbesThenResume)
 {
 	Net n;
 	n.b.cfg.rcvbuf = 8192;
+	n.b.cfg.rcvbuf_locked = true;	/* SO_RCVBUF: no scale, byte windows */
 	ASSERT_TRUE(n.Open());
 	sim::App *s = n.Server();
 	s->auto_read = false;
@@ -346,6 +431,7 @@ TEST(Data, PeekThenPartialConsumeKeepsTheRestAndOpensTheWindow)
 {
 	Net n;
 	n.b.cfg.rcvbuf = 8192;
+	n.b.cfg.rcvbuf_locked = true;	/* SO_RCVBUF: no scale, byte windows */
 	ASSERT_TRUE(n.Open());
 	sim::App *s = n.Server();
 	s->auto_read = false;

@@ -337,6 +337,31 @@ static at_out ForgeData(const Cap &like, uint8_t flags, uint32_t seq, uint32_t a
 	return o;
 }
 
+// A request answers an out-of-window segment with an ACK whose window,
+// past the SYN-ACK, is scaled (Linux's tcp_v4_reqsk_send_ack()).
+TEST(Security, RequestAnswersOutOfWindowSegmentWithScaledWindow)
+{
+	Net n;
+	n.b.cfg.rcvbuf = 131072;
+	n.s.Drop([](const Cap &c) { return c.src == A && !c.Syn(); });
+	n.Listen();
+	n.Connect();
+	n.s.RunFor(10 * kMs);
+	ASSERT_EQ(n.b.reqs.size(), 1u);
+	Cap syn = n.From(A).at(0);
+	Cap synack = n.From(B).at(0);
+	ASSERT_TRUE(synack.SynAck());
+	ASSERT_EQ(synack.opt.wscale, 7);
+	size_t sent = n.From(B).size();
+	at_out far = Forge(syn, AT_ACK, syn.seq + 1 + 10000000, synack.seq + 1);
+	n.s.Send(A, B, &far);
+	n.s.RunFor(kMs);
+	auto out = n.From(B);
+	ASSERT_EQ(out.size(), sent + 1);
+	EXPECT_TRUE(out.back().PureAck());
+	EXPECT_EQ(out.back().window, synack.window >> 7);
+}
+
 TEST(Security, Rfc5961_InWindowRstGetsChallengeAck)
 {
 	Net n;
