@@ -85,18 +85,22 @@ long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now)
 	return n;
 }
 
-/* After a read, tell the peer if the window opened a lot (RFC 9293 SWS). */
+/*
+ * After a read, as Linux's tcp_cleanup_rbuf(): tell the peer only once what
+ * it may still send has fallen to half of the most we offer, and the read
+ * at least doubled it.  RFC 9293's SWS rule (an update each MSS the window
+ * opens) leaves the choice; Linux's sends far fewer pure ACKs.
+ */
 static void window_update(struct at_conn *c, at_u64 now)
 {
 	at_u32 old = at_seq_gt(c->rcv_adv, c->rcv_nxt) ?
 		     c->rcv_adv - c->rcv_nxt : 0;
 	at_u32 now_wnd = (at_u32)at_rcv_window(c, 0) << c->rcv_wscale;
-	at_u32 step = AT_MIN(c->rcv_ring.size / 2, 2 * c->adv_mss);
 
 	if (c->state != AT_ESTABLISHED && c->state != AT_FIN_WAIT1 &&
 	    c->state != AT_FIN_WAIT2)
 		return;
-	if (now_wnd >= old + step || (old < c->adv_mss && now_wnd >= c->adv_mss))
+	if (2 * old <= c->rcv_ring.size && now_wnd && now_wnd >= 2 * old)
 		at_send_ack(c, now);
 }
 
