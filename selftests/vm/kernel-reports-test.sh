@@ -37,7 +37,8 @@ log=$(cat <<'LOG'
 [   13.200001] BUG: KCSAN: data-race in __ip_finish_output / dev_queue_xmit
 [   13.200002] read to 0xffff888004000000 of 8 bytes by task 77 on cpu 0:
 [   13.200003]  __ip_finish_output+0x10/0x300
-[   13.200004] ==================================================================
+[   13.200004] CPU: 0 PID: 77 Comm: timeout Tainted: G           O       6.1.192-alttcp-kcsan #1
+[   13.200005] ==================================================================
 [   14.300000] ==================================================================
 [   14.300001] BUG: KASAN: slab-use-after-free in at_recv+0x42/0x90 [alttcp]
 [   14.300002] Read of size 4 at addr ffff888005000010 by task recv/88
