@@ -81,7 +81,8 @@ static bool can_write(struct alttcp_sock *as)
 		v.state != TCP_SYN_SENT && v.state != TCP_SYN_RECV);
 }
 
-static long send_locked(struct alttcp_sock *as, const void *buf, size_t len)
+static long send_locked(struct alttcp_sock *as, const void *buf, size_t len,
+			unsigned int at_flags)
 {
 	struct sock *sk = &as->inet.sk;
 	long n;
@@ -92,7 +93,7 @@ static long send_locked(struct alttcp_sock *as, const void *buf, size_t len)
 		/* As Linux: the reset is reported once, then EPIPE. */
 		n = sock_error(sk) ? : -EPIPE;
 	} else if (as->conn) {
-		n = at_send(as->conn, buf, len, alttcp_now());
+		n = at_send(as->conn, buf, len, at_flags, alttcp_now());
 		alttcp_obj_mark(alttcp_obj_of(as->conn));
 	} else {
 		n = as->inet.sk.sk_socket &&
@@ -109,6 +110,7 @@ int alttcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct alttcp_sock *as = alttcp_sk(sk);
 	int flags = msg->msg_flags;
 	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	unsigned int at_flags = flags & MSG_MORE ? AT_SEND_MORE : 0;
 	size_t copied = 0, bufsize = min_t(size_t, size, ALTTCP_BOUNCE_MAX);
 	void *buf;
 	long err = 0;
@@ -127,7 +129,7 @@ int alttcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			err = -EFAULT;
 			break;
 		}
-		n = send_locked(as, buf, chunk);
+		n = send_locked(as, buf, chunk, at_flags);
 		if (n > 0) {
 			iov_iter_revert(&msg->msg_iter, chunk - n);
 			copied += n;

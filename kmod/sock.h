@@ -26,6 +26,7 @@ struct alttcp_sock {
 	u32 sndbuf;			/* size of the core's send ring */
 	u16 user_mss;			/* TCP_MAXSEG, 0 = route's */
 	bool nodelay;
+	bool cork;			/* TCP_CORK */
 	bool recvmsg_inq;		/* TCP_INQ: a TCP_CM_INQ cmsg on reads */
 	bool bind_explicit;		/* bind() by the user, not connect() */
 };

@@ -75,6 +75,8 @@ static void conn_apply_options(struct alttcp_sock *as, u64 now)
 	at_set_overrides(as->conn, &as->ov, now);
 	if (as->nodelay)
 		at_set_nodelay(as->conn, true, now);
+	if (as->cork)
+		at_set_cork(as->conn, true, now);
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		at_set_keepalive(as->conn, true, now);
 }
@@ -493,6 +495,7 @@ static void graft_child(struct alttcp_sock *ls, struct alttcp_sock *as,
 	as->inet.inet_dport = htons(info.tuple.rport);
 	as->ov = ls->ov;
 	as->nodelay = ls->nodelay;
+	as->cork = ls->cork;
 	as->user_mss = ls->user_mss;
 	inherit_socket_options(sk, &ls->inet.sk);
 	inet_sk_set_state(sk, at_conn_state(child));

@@ -54,6 +54,13 @@ static int set_int(struct alttcp_sock *as, int optname, int val)
 			alttcp_obj_mark(alttcp_obj_of(as->conn));
 		}
 		return 0;
+	case TCP_CORK:
+		as->cork = !!val;
+		if (as->conn) {
+			at_set_cork(as->conn, as->cork, alttcp_now());
+			alttcp_obj_mark(alttcp_obj_of(as->conn));
+		}
+		return 0;
 	case TCP_MAXSEG:
 		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
 			return -EINVAL;
@@ -203,6 +210,9 @@ static int get_int(struct alttcp_sock *as, int optname, int *val)
 		return 0;
 	case TCP_NODELAY:
 		*val = as->nodelay;
+		return 0;
+	case TCP_CORK:
+		*val = as->cork;
 		return 0;
 	case TCP_MAXSEG:
 		*val = as->user_mss ? as->user_mss : TCP_MSS_DEFAULT;

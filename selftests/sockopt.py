@@ -123,6 +123,7 @@ def test_options():
     s = stream()
     tcp = socket.IPPROTO_TCP
     for name, opt, value in (("TCP_NODELAY", socket.TCP_NODELAY, 1),
+                             ("TCP_CORK", socket.TCP_CORK, 1),
                              ("TCP_KEEPIDLE", socket.TCP_KEEPIDLE, 600),
                              ("TCP_KEEPINTVL", socket.TCP_KEEPINTVL, 30),
                              ("TCP_KEEPCNT", socket.TCP_KEEPCNT, 4),

@@ -365,7 +365,10 @@ int at_connect(struct at_conn *c, at_u64 now);
 int at_connect_reuse_tw(struct at_conn *c, struct at_tw *tw, at_u64 now);
 int at_listen(struct at_conn *c, int backlog, at_u64 now);
 struct at_conn *at_accept(struct at_conn *listener);
-long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now);
+/* at_send() flags: MSG_MORE, more data follows (hold a partial tail). */
+#define AT_SEND_MORE	0x1
+long at_send(struct at_conn *c, const void *data, at_u32 len,
+	     unsigned int flags, at_u64 now);
 long at_recv(struct at_conn *c, void *buf, at_u32 len, at_bool peek,
 	     at_u64 now);
 void at_recv_consume(struct at_conn *c, at_u32 len, at_u64 now);
@@ -378,6 +381,7 @@ void at_conn_destroy(struct at_conn *c);
 /* Reset a connection from outside, as `ss -K`: RST, then ECONNABORTED. */
 int at_kill(struct at_conn *c, at_u64 now);
 void at_set_nodelay(struct at_conn *c, at_bool on, at_u64 now);
+void at_set_cork(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_keepalive(struct at_conn *c, at_bool on, at_u64 now);
 void at_set_linger(struct at_conn *c, at_bool onoff, int secs);
 void at_set_overrides(struct at_conn *c, const struct at_overrides *o,

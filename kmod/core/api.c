@@ -66,7 +66,8 @@ static at_bool send_state_ok(const struct at_conn *c)
 	       c->state == AT_SYN_SENT || c->state == AT_SYN_RECV;
 }
 
-long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now)
+long at_send(struct at_conn *c, const void *data, at_u32 len,
+	     unsigned int flags, at_u64 now)
 {
 	at_u32 n;
 
@@ -81,7 +82,13 @@ long at_send(struct at_conn *c, const void *data, at_u32 len, at_u64 now)
 	n = at_ring_push(&c->snd_ring, data, len);
 	if (!n && len)
 		return -AT_EAGAIN;
-	at_output(c, now);
+	if (n)
+		c->cork_pushed = 0;
+	c->send_more = !!(flags & AT_SEND_MORE);
+	if (c->send_more)
+		at_output_more(c, now);
+	else
+		at_output(c, now);
 	return n;
 }
 
@@ -256,10 +263,20 @@ void at_close(struct at_conn *c, at_u64 now)
 	at_conn_release(c);
 }
 
+/* As Linux, setting TCP_NODELAY pushes what is queued, corked or not. */
 void at_set_nodelay(struct at_conn *c, at_bool on, at_u64 now)
 {
 	c->nodelay = !!on;
+	if (on)
+		c->cork_pushed = 1;
 	if (on && c->state != AT_LISTEN)
+		at_output(c, now);
+}
+
+void at_set_cork(struct at_conn *c, at_bool on, at_u64 now)
+{
+	c->cork = !!on;
+	if (!on && c->state != AT_LISTEN)
 		at_output(c, now);
 }
 

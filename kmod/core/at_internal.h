@@ -73,7 +73,13 @@ struct at_conn {
 		in_recovery:1, rcv_fin:1, rcv_fin_pending:1, rtt_pending:1,
 		persist:1, accepted:1, quick_ack:1, fin_acked:1, rst_sent:1,
 		ts_want:1, sack_want:1, ws_want:1, iss_set:1,
-		dead:1, fin_sent:1, from_cookie:1, syn_acked:1;
+		dead:1, fin_sent:1, from_cookie:1, syn_acked:1,
+		cork:1, cork_pushed:1, send_more:1;
+	/*
+	 * cork: TCP_CORK.  cork_pushed: TCP_NODELAY pushed what was queued
+	 * past the cork (until the next write).  send_more: the last write had
+	 * MSG_MORE, so its tail carries no PSH (as Linux's tcp_push()).
+	 */
 	int err;
 	int linger_secs;
 	struct at_overrides ov;
@@ -239,6 +245,7 @@ void at_out_init(const struct at_conn *c, struct at_out *out);
 void at_emit(struct at_ctx *ctx, struct at_out *out);
 void at_emit_conn(struct at_conn *c, struct at_out *out, at_u64 now);
 void at_output(struct at_conn *c, at_u64 now);
+void at_output_more(struct at_conn *c, at_u64 now);
 void at_send_ack(struct at_conn *c, at_u64 now);
 void at_send_syn(struct at_conn *c, at_u64 now);
 void at_send_rst_conn(struct at_conn *c, at_u64 now);
@@ -258,8 +265,11 @@ static inline at_u32 at_synack_mss(at_u32 adv_mss, at_bool ts_ok)
 }
 at_u32 at_ts_now(at_u64 now, at_u32 off);
 void at_schedule_ack(struct at_conn *c, at_u64 now);
+/* at_send_segment() how: a resend; PSH whatever follows (a window probe). */
+#define AT_SEG_RETRANS	0x1
+#define AT_SEG_PUSH	0x2
 at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
-		       at_bool retrans, at_u64 now);
+		       unsigned int how, at_u64 now);
 at_u32 at_out_segs(const struct at_out *out);
 
 /* options.c */

@@ -22,7 +22,7 @@ static void enter_recovery(struct at_conn *c, at_u64 now)
 		return;
 	}
 	c->cwnd = c->ssthresh + AT_DUPTHRESH * c->snd_mss;
-	at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
+	at_send_segment(c, c->snd_una, c->snd_mss, AT_SEG_RETRANS, now);
 	c->rtt_pending = 0;
 }
 
@@ -50,7 +50,7 @@ void at_cc_new_ack(struct at_conn *c, at_u32 acked, at_u64 now)
 					 at_in_flight(c) + c->snd_mss);
 		} else if (!c->sack_ok) {
 			/* Partial ACK: the next hole is at snd_una. */
-			at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
+			at_send_segment(c, c->snd_una, c->snd_mss, AT_SEG_RETRANS, now);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 			c->cwnd += c->snd_mss;
 		}

@@ -247,8 +247,9 @@ static void count_retransmit(struct at_conn *c, const struct at_out *out)
  * at_out): max is then a whole multiple of seg_size, and the caller's.
  */
 static at_u32 send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
-			   at_u32 seg_size, at_bool retrans, at_u64 now)
+			   at_u32 seg_size, unsigned int how, at_u64 now)
 {
+	at_bool retrans = !!(how & AT_SEG_RETRANS);
 	at_u32 data_end = at_fin_seq(c);
 	at_u32 off = seq - c->snd_buf_seq;
 	at_u32 len = 0;
@@ -260,7 +261,9 @@ static at_u32 send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	out.seq = seq;
 	if (len) {
 		at_ring_pieces(&c->snd_ring, off, len, out.data, out.len);
-		if (seq + len == data_end)
+		/* As Linux's tcp_push(): a write's end, unless MSG_MORE. */
+		if ((seq + len == data_end && !c->send_more) ||
+		    (how & AT_SEG_PUSH))
 			out.flags |= AT_PSH;
 	}
 	if (c->shut_wr && seq + len == data_end)
@@ -285,9 +288,9 @@ static at_u32 send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 }
 
 at_u32 at_send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
-		       at_bool retrans, at_u64 now)
+		       unsigned int how, at_u64 now)
 {
-	return send_segment(c, seq, max, 0, retrans, now);
+	return send_segment(c, seq, max, 0, how, now);
 }
 
 /* As Linux's tcp_send_active_reset(): TSopt, with a fresh TSval, if agreed. */
@@ -399,16 +402,25 @@ static at_u32 usable_window(const struct at_conn *c)
 	return AT_MIN(by_wnd, by_cwnd);
 }
 
-/* Nagle (RFC 896) and sender-side SWS avoidance (RFC 9293 3.8.6.2.1). */
-static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail)
+/*
+ * Nagle (RFC 896), sender-side SWS avoidance (RFC 9293 3.8.6.2.1) and the
+ * cork, as Linux's tcp_nagle_check(): TCP_CORK or this write's MSG_MORE
+ * holds a partial last segment even with nothing in flight (the persist
+ * timer sends it after an RTO, Linux's 200 ms ceiling); TCP_NODELAY pushes
+ * what is queued past the cork.  The FIN is never held.
+ */
+static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail,
+			  at_bool more)
 {
 	if (len >= c->snd_mss)
 		return 0;
-	if (at_in_flight(c) == 0)
-		return len < avail && len < c->max_window / 2;
 	if (len < avail)
+		return at_in_flight(c) || len < c->max_window / 2;
+	if (c->shut_wr)
+		return 0;
+	if (more || (c->cork && !c->cork_pushed))
 		return 1;
-	return !c->nodelay && !c->shut_wr;
+	return at_in_flight(c) && !c->nodelay;
 }
 
 /*
@@ -434,7 +446,7 @@ static at_bool retransmit_hole(struct at_conn *c, at_u64 now)
 		return 0;
 	if (!at_sack_next_hole(c, &start, &len))
 		return 0;
-	at_send_segment(c, start, len, 1, now);
+	at_send_segment(c, start, len, AT_SEG_RETRANS, now);
 	c->rtx_next = start + len;
 	return 1;
 }
@@ -447,8 +459,8 @@ static void arm_persist(struct at_conn *c, at_u64 now)
 	c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
 }
 
-/* Send what the windows, Nagle and the FIN allow. */
-void at_output(struct at_conn *c, at_u64 now)
+/* Send what the windows, Nagle, the cork and the FIN allow. */
+static void output(struct at_conn *c, at_u64 now, at_bool more)
 {
 	at_u32 data_end, avail, wnd, len, used, sacked_end, seg_size, big;
 	at_bool retrans;
@@ -471,7 +483,7 @@ void at_output(struct at_conn *c, at_u64 now)
 			break;
 		wnd = usable_window(c);
 		len = AT_MIN(AT_MIN(avail, c->snd_mss), wnd);
-		if (avail && (!len || hold_small(c, len, avail))) {
+		if (avail && (!len || hold_small(c, len, avail, more))) {
 			/*
 			 * Stuck on the peer's window with nothing in flight:
 			 * only a probe can learn of a lost window update.
@@ -495,7 +507,8 @@ void at_output(struct at_conn *c, at_u64 now)
 				seg_size = c->snd_mss;
 			}
 		}
-		used = send_segment(c, c->snd_nxt, len, seg_size, retrans, now);
+		used = send_segment(c, c->snd_nxt, len, seg_size,
+				    retrans ? AT_SEG_RETRANS : 0, now);
 		if (!used)
 			break;
 		/* Time new data only (snd_max has already moved past it). */
@@ -514,4 +527,15 @@ void at_output(struct at_conn *c, at_u64 now)
 			c->rtx_at = now + at_backoff(c, c->rto, c->retransmits);
 		}
 	}
+}
+
+void at_output(struct at_conn *c, at_u64 now)
+{
+	output(c, now, 0);
+}
+
+/* The push at the end of a MSG_MORE write: its partial tail waits. */
+void at_output_more(struct at_conn *c, at_u64 now)
+{
+	output(c, now, 1);
 }

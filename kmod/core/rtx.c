@@ -223,7 +223,7 @@ static void persist_timeout(struct at_conn *c, at_u64 now)
 	    at_seq_lt(c->snd_nxt, at_fin_seq(c))) {
 		used = at_send_segment(c, c->snd_nxt,
 				       AT_MIN(c->snd_una + c->snd_wnd - c->snd_nxt,
-					      c->snd_mss), 0, now);
+					      c->snd_mss), AT_SEG_PUSH, now);
 		c->snd_nxt += used;
 		c->persist = 0;
 		at_rearm_rtx(c, now);
@@ -283,7 +283,8 @@ void at_rtx_timeout(struct at_conn *c, at_u64 now)
 	if ((int)c->retransmits == c->ctx->params->retries1)
 		at_event_conn(c, AT_EV_ROUTE_ADVICE);
 	loss_window(c);
-	used = at_send_segment(c, c->snd_una, c->snd_mss, 1, now);
+	used = at_send_segment(c, c->snd_una, c->snd_mss, AT_SEG_RETRANS,
+			      now);
 	c->snd_nxt += used;
 	c->retransmits++;
 	arm_backoff(c, now);

@@ -221,7 +221,7 @@ void Send(Pair *p, Side *s, size_t bytes)
 	size_t left = bytes;
 
 	while (left) {
-		long n = at_send(s->conn, chunk, (at_u32)std::min(left, sizeof(chunk)), p->now);
+		long n = at_send(s->conn, chunk, (at_u32)std::min(left, sizeof(chunk)), 0, p->now);
 		if (n > 0)
 			left -= n;
 		Drain(p);

@@ -555,6 +555,11 @@ inline void AppOp(In &in, Env &env, sim::App *ap)
 		ap->auto_read = v >> 7;
 		break;
 	case 5:
+		if (v & 0x20) {
+			Log("  app cork %d\n", v >> 7);
+			at_set_cork(c, v >> 7, now);
+			break;
+		}
 		Log("  app nodelay %d\n", v >> 7);
 		at_set_nodelay(c, v >> 7, now);
 		break;
@@ -607,8 +612,10 @@ inline void AppOp(In &in, Env &env, sim::App *ap)
 		break;
 	case 13: {
 		uint32_t n = in.u8() * 64;
-		Log("  app at_send %u\n", n);
-		at_send(c, Pattern(), n, now);
+		unsigned int more = v & 0x10 ? AT_SEND_MORE : 0;
+
+		Log("  app at_send %u%s\n", n, more ? " more" : "");
+		at_send(c, Pattern(), n, more, now);
 		break;
 	}
 	case 14: {

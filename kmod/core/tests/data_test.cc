@@ -787,7 +787,7 @@ TEST(Data, ShutdownRdwrSendsFinAndResetsLateData)
 	EXPECT_TRUE(n.Server()->eof);
 	char b[16];
 	EXPECT_EQ(at_recv(n.cli->c, b, sizeof(b), 0, n.s.now), 0);
-	EXPECT_EQ(at_send(n.cli->c, "x", 1, n.s.now), -AT_EPIPE);
+	EXPECT_EQ(at_send(n.cli->c, "x", 1, 0, n.s.now), -AT_EPIPE);
 	EXPECT_EQ(n.cli->state(), AT_FIN_WAIT2);
 	n.Server()->Send("unwanted");
 	n.s.RunFor(kSec);

@@ -393,7 +393,8 @@ void Host::Pump(uint64_t now)
 		}
 		while (a->c && a->tx_off < a->tx.size()) {
 			n = at_send(a->c, a->tx.data() + a->tx_off,
-				    (at_u32)std::min<size_t>(a->tx.size() - a->tx_off, 1 << 20), now);
+				    (at_u32)std::min<size_t>(a->tx.size() - a->tx_off, 1 << 20),
+				    a->send_flags, now);
 			if (n <= 0)
 				break;
 			a->tx_off += n;

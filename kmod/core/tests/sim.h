@@ -67,6 +67,7 @@ struct App {
 	std::vector<uint8_t> tx;
 	size_t tx_off = 0;
 	bool auto_read = true;
+	unsigned int send_flags = 0;	// at_send() flags (AT_SEND_MORE)
 	bool close_when_sent = false;
 	bool shutdown_when_sent = false;
 	bool close_on_eof = false;

@@ -41,7 +41,7 @@ TEST(StateDiagram, Listen_Send_IsNotSupportedLikeLinux)
 	// RFC 9293 allows SEND in LISTEN (to SYN_SENT); Linux and alttcp don't.
 	Net n;
 	n.Listen();
-	EXPECT_EQ(at_send(n.srv->c, "x", 1, n.s.now), -AT_ENOTCONN);
+	EXPECT_EQ(at_send(n.srv->c, "x", 1, 0, n.s.now), -AT_ENOTCONN);
 	EXPECT_EQ(n.srv->state(), AT_LISTEN);
 }
 
