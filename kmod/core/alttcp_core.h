@@ -192,7 +192,8 @@ struct at_seg {
  * RST, never a retransmission): the payload is a whole multiple of seg_size
  * and stands for len / seg_size wire segments of seg_size bytes each, with
  * consecutive sequence numbers and the same header and options; PSH and FIN
- * belong on the last one only, as the kernel's tcp_gso_segment() does.
+ * belong on the last one only, as the kernel's tcp_gso_segment() does.  As
+ * in Linux, a super-segment always carries PSH.
  */
 struct at_out {
 	struct at_tuple tuple;	/* local = source */

@@ -271,8 +271,16 @@ static at_u32 send_segment(struct at_conn *c, at_u32 seq, at_u32 max,
 	if (!len && !(out.flags & AT_FIN))
 		return 0;
 	out.retransmit = retrans;
-	if (len > seg_size)
+	/*
+	 * Linux's __tcp_transmit_skb() pushes every GSO packet so that the
+	 * receiver's GRO flushes it at once; the split keeps PSH on its last
+	 * wire segment only.
+	 */
+	if (len > seg_size) {
 		out.seg_size = seg_size;
+		if (seg_size)
+			out.flags |= AT_PSH;
+	}
 	if (retrans)
 		count_retransmit(c, &out);
 	/* Karn: an ACK covering a resent byte cannot time the original. */

@@ -549,11 +549,11 @@ void Sim::Send(uint32_t src, uint32_t dst, const at_out *out)
 			o.data[1] = nullptr;
 			o.len[1] = 0;
 		}
-		SendOne(src, dst, &o);
+		SendOne(src, dst, &o, off + seg == len);
 	}
 }
 
-void Sim::SendOne(uint32_t src, uint32_t dst, const at_out *out)
+void Sim::SendOne(uint32_t src, uint32_t dst, const at_out *out, bool gso_last)
 {
 	uint8_t hdr[64];
 	int hlen = at_write_tcp_header(out, hdr, sizeof(hdr));
@@ -577,6 +577,7 @@ void Sim::SendOne(uint32_t src, uint32_t dst, const at_out *out)
 	c.opt = seg.opt;
 	c.len = seg.len;
 	c.retransmit = out->retransmit;
+	c.gso_last = gso_last;
 	c.dropped = ShouldDrop(c);
 	std::uniform_real_distribution<double> u(0, 1);
 	if (!c.dropped && loss > 0 && u(rng) < loss)

@@ -38,6 +38,7 @@ struct Cap {
 	uint32_t len;
 	bool dropped;
 	bool retransmit;
+	bool gso_last;		// the last wire segment of a GSO super-segment
 	bool Syn() const { return flags & AT_SYN; }
 	bool Fin() const { return flags & AT_FIN; }
 	bool Rst() const { return flags & AT_RST; }
@@ -211,7 +212,7 @@ private:
 	std::vector<Filter> filters_;
 	void Step();
 	bool ShouldDrop(const Cap &c);
-	void SendOne(uint32_t src, uint32_t dst, const at_out *out);
+	void SendOne(uint32_t src, uint32_t dst, const at_out *out, bool gso_last = false);
 };
 
 at_params DefaultParams();
