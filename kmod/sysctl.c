@@ -12,83 +12,77 @@
 #include "netns.h"
 #include "sysctl.h"
 
-static const int port_range_min[2] = { AT_PORT_RANGE_MIN, AT_PORT_RANGE_MIN };
-static const int port_range_max[2] = { AT_PORT_RANGE_MAX, AT_PORT_RANGE_MAX };
-
 /*
- * Parse into a copy and publish both ends together, so that no reader
- * and no netlink writer ever sees low > high.
+ * Sysctls of several ints (local_port_range, rmem): parsed into a copy,
+ * checked as a whole and published together under params_lock, so that
+ * no reader and no netlink writer ever sees low > high or min > max.
  */
-static int proc_port_range(ALTTCP_PROC_TABLE *table, int write, void *buffer,
-			   size_t *lenp, loff_t *ppos)
+#define VEC_MAX	3
+
+struct vec_sysctl {
+	const char *name;
+	size_t offset;			/* of the array in struct at_params */
+	unsigned int n;
+	int min[VEC_MAX], max[VEC_MAX];	/* each element's bounds */
+	bool (*valid)(const int *v);
+};
+
+static bool port_range_valid(const int *v)
 {
-	struct alttcp_net *an = container_of(table->data, struct alttcp_net,
-					     params.local_port_range);
-	int range[2];
+	return alttcp_port_range_valid(v[0], v[1]);
+}
+
+static bool buf_sizes_valid(const int *v)
+{
+	return at_buf_triple_valid(v);
+}
+
+#define VEC_SYSCTL(field, lo, hi, check) {				\
+	.name = #field,							\
+	.offset = offsetof(struct at_params, field),			\
+	.n = ARRAY_SIZE(((struct at_params *)0)->field) +		\
+	     BUILD_BUG_ON_ZERO(ARRAY_SIZE(((struct at_params *)0)->field) >	\
+			       VEC_MAX),					\
+	.min = { lo, lo, lo }, .max = { hi, hi, hi },			\
+	.valid = check,							\
+}
+
+static const struct vec_sysctl vec_sysctls[] = {
+	VEC_SYSCTL(local_port_range, AT_PORT_RANGE_MIN, AT_PORT_RANGE_MAX,
+		   port_range_valid),
+	VEC_SYSCTL(rmem, AT_BUF_BOUND_MIN, AT_BUF_BOUND_MAX, buf_sizes_valid),
+};
+
+static int proc_vec(ALTTCP_PROC_TABLE *table, int write, void *buffer,
+		    size_t *lenp, loff_t *ppos)
+{
+	const struct vec_sysctl *desc = table->extra1;
+	struct alttcp_net *an = table->extra2;
+	int *param = table->data, v[VEC_MAX];
 	struct ctl_table tmp = {
-		.data = range,
-		.maxlen = sizeof(range),
+		.data = v,
+		.maxlen = desc->n * sizeof(int),
 		.mode = table->mode,
-		.extra1 = (void *)port_range_min,
-		.extra2 = (void *)port_range_max,
+		.extra1 = (void *)desc->min,
+		.extra2 = (void *)desc->max,
 	};
+	unsigned int i;
 	int ret;
 
 	mutex_lock(&an->params_lock);
-	range[0] = an->params.local_port_range[0];
-	range[1] = an->params.local_port_range[1];
+	for (i = 0; i < desc->n; i++)
+		v[i] = param[i];
 	mutex_unlock(&an->params_lock);
 
 	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (!write || ret)
 		return ret;
-	if (!alttcp_port_range_valid(range[0], range[1]))
+	if (!desc->valid(v))
 		return -EINVAL;
 
 	mutex_lock(&an->params_lock);
-	WRITE_ONCE(an->params.local_port_range[0], range[0]);
-	WRITE_ONCE(an->params.local_port_range[1], range[1]);
-	mutex_unlock(&an->params_lock);
-	return 0;
-}
-
-static const int buf_bound_min[3] = {
-	AT_BUF_BOUND_MIN, AT_BUF_BOUND_MIN, AT_BUF_BOUND_MIN
-};
-static const int buf_bound_max[3] = {
-	AT_BUF_BOUND_MAX, AT_BUF_BOUND_MAX, AT_BUF_BOUND_MAX
-};
-
-/* rmem's three sizes, published together as local_port_range's pair. */
-static int proc_rmem(ALTTCP_PROC_TABLE *table, int write, void *buffer,
-		     size_t *lenp, loff_t *ppos)
-{
-	struct alttcp_net *an = container_of(table->data, struct alttcp_net,
-					     params.rmem);
-	int sizes[3];
-	struct ctl_table tmp = {
-		.data = sizes,
-		.maxlen = sizeof(sizes),
-		.mode = table->mode,
-		.extra1 = (void *)buf_bound_min,
-		.extra2 = (void *)buf_bound_max,
-	};
-	int i, ret;
-
-	mutex_lock(&an->params_lock);
-	for (i = 0; i < 3; i++)
-		sizes[i] = an->params.rmem[i];
-	mutex_unlock(&an->params_lock);
-
-	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
-	if (!write || ret)
-		return ret;
-	if (!at_buf_triple_valid(sizes))
-		return -EINVAL;
-
-	mutex_lock(&an->params_lock);
-	for (i = 0; i < 3; i++)
-		WRITE_ONCE(an->params.rmem[i], sizes[i]);
+	for (i = 0; i < desc->n; i++)
+		WRITE_ONCE(param[i], v[i]);
 	mutex_unlock(&an->params_lock);
 	return 0;
 }
@@ -126,10 +120,11 @@ int alttcp_sysctl_net_init(struct net *net)
 	unsigned int i;
 
 	/*
-	 * One entry per parameter, local_port_range and rmem, and the zeroed
+	 * One entry per parameter and per vector sysctl, and the zeroed
 	 * terminator that kernels before 6.6 look for.
 	 */
-	table = kcalloc(alttcp_nparams + 3, sizeof(*table), GFP_KERNEL);
+	table = kcalloc(alttcp_nparams + ARRAY_SIZE(vec_sysctls) + 1,
+			sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
 
@@ -146,21 +141,22 @@ int alttcp_sysctl_net_init(struct net *net)
 		entry->extra1 = (void *)desc;
 		entry->extra2 = an;
 	}
-	entry = &table[alttcp_nparams];
-	entry->procname = "local_port_range";
-	entry->data = an->params.local_port_range;
-	entry->maxlen = sizeof(an->params.local_port_range);
-	entry->mode = 0644;
-	entry->proc_handler = proc_port_range;
-	entry = &table[alttcp_nparams + 1];
-	entry->procname = "rmem";
-	entry->data = an->params.rmem;
-	entry->maxlen = sizeof(an->params.rmem);
-	entry->mode = 0644;
-	entry->proc_handler = proc_rmem;
+	for (i = 0; i < ARRAY_SIZE(vec_sysctls); i++) {
+		const struct vec_sysctl *desc = &vec_sysctls[i];
+
+		entry = &table[alttcp_nparams + i];
+		entry->procname = desc->name;
+		entry->data = (char *)&an->params + desc->offset;
+		entry->maxlen = desc->n * sizeof(int);
+		entry->mode = 0644;
+		entry->proc_handler = proc_vec;
+		entry->extra1 = (void *)desc;
+		entry->extra2 = an;
+	}
 
 	an->sysctl_hdr = alttcp_register_net_sysctl(net, "net/alttcp", table,
-						    alttcp_nparams + 2);
+						    alttcp_nparams +
+						    ARRAY_SIZE(vec_sysctls));
 	if (!an->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;
