@@ -437,9 +437,33 @@ static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail,
  * when GSO is off or does not pay.  The sub-MSS rest is left to the next
  * round of at_output(), so Nagle and SWS avoidance judge it as before.
  */
+/*
+ * The most a GSO packet may carry, as Linux's tcp_tso_autosize(): about
+ * 1 ms at the pacing rate Linux would set (tcp_update_pacing_rate(): cwnd
+ * per srtt, 200 % in slow start, 120 % after), plus gso_max >> (RTT / 512
+ * us), at least tcp_min_tso_segs (2) segments.  A LAN or loopback gets
+ * 64 KiB packets; a long path two-segment ones, each pushed (see
+ * send_segment()), as Linux's wire shows them.
+ */
+static at_u32 tso_autosize(const struct at_conn *c, at_u32 gso_max)
+{
+	at_u32 ratio = c->cwnd < c->ssthresh / 2 ? 200 : 120;
+	at_u32 shift = c->srtt >> 9;
+	at_u64 bytes;
+
+	if (!c->srtt)
+		return gso_max;
+	bytes = (at_u64)c->cwnd * ratio * (1000000 / 100) / c->srtt;
+	bytes >>= 10;
+	if (shift < 32)
+		bytes += gso_max >> shift;
+	bytes = AT_MAX(bytes, 2 * (at_u64)c->snd_mss);
+	return (at_u32)AT_MIN(bytes, (at_u64)gso_max);
+}
+
 static at_u32 gso_len(const struct at_conn *c, at_u32 room)
 {
-	at_u32 max = AT_MIN(room, c->cfg.gso_max);
+	at_u32 max = AT_MIN(room, tso_autosize(c, c->cfg.gso_max));
 
 	if (max < 2 * c->snd_mss)
 		return 0;

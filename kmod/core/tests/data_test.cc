@@ -247,6 +247,34 @@ TEST(Data, GsoPutsTheSameSegmentsOnTheWire)
 	}
 }
 
+// GSO packets are as large as Linux's tcp_tso_autosize() makes them: about
+// 1 ms at the pacing rate, at least two segments.  The first flight (10
+// MSS) of a 100 ms path leaves as five two-segment packets, each pushed
+// (Linux forces PSH on every GSO packet); that of a 0.1 ms path as one.
+TEST(Data, GsoPacketSizeFollowsThePacingRate)
+{
+	for (uint64_t rtt : {100 * kMs, kMs / 10}) {
+		Net n;
+		n.s.link.delay = rtt / 2;
+		n.a.cfg.gso_max = kGsoMax;
+		n.b.cfg.rcvbuf = 1 << 20;
+		ASSERT_TRUE(n.Open());
+		n.s.RunFor(kSec);
+		uint32_t mss = n.cli->Info().snd_mss;
+		uint64_t t0 = n.s.now;
+		n.cli->Send(std::string(10 * mss, 'x'));
+		auto flight = n.From(A, [&](const Cap &c) { return c.len && c.t == t0; });
+		ASSERT_EQ(flight.size(), 10u) << "rtt " << rtt;
+		size_t packets = 0;
+		for (size_t i = 0; i < flight.size(); i++) {
+			packets += flight[i].gso_last;
+			EXPECT_EQ(!!(flight[i].flags & AT_PSH), flight[i].gso_last)
+				<< "rtt " << rtt << " segment " << i;
+		}
+		EXPECT_EQ(packets, rtt == 100 * kMs ? 5u : 1u) << "rtt " << rtt;
+	}
+}
+
 // OUT_SEGS and the connection's segs_out count wire segments, not the
 // super-segments handed to the glue.
 TEST(Data, GsoCountsWireSegments)
