@@ -432,12 +432,6 @@ static at_bool hold_small(const struct at_conn *c, at_u32 len, at_u32 avail,
 }
 
 /*
- * Payload of a GSO super-segment of new data within room bytes: the largest
- * whole number of MSS-sized segments, at least two, the route allows; 0
- * when GSO is off or does not pay.  The sub-MSS rest is left to the next
- * round of at_output(), so Nagle and SWS avoidance judge it as before.
- */
-/*
  * The most a GSO packet may carry, as Linux's tcp_tso_autosize(): about
  * 1 ms at the pacing rate Linux would set (tcp_update_pacing_rate(): cwnd
  * per srtt, 200 % in slow start, 120 % after), plus gso_max >> (RTT / 512
@@ -461,6 +455,12 @@ static at_u32 tso_autosize(const struct at_conn *c, at_u32 gso_max)
 	return (at_u32)AT_MIN(bytes, (at_u64)gso_max);
 }
 
+/*
+ * Payload of a GSO super-segment of new data within room bytes: the largest
+ * whole number of MSS-sized segments, at least two, the route allows; 0
+ * when GSO is off or does not pay.  The sub-MSS rest is left to the next
+ * round of at_output(), so Nagle and SWS avoidance judge it as before.
+ */
 static at_u32 gso_len(const struct at_conn *c, at_u32 room)
 {
 	at_u32 max = AT_MIN(room, tso_autosize(c, c->cfg.gso_max));
